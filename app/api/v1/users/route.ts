@@ -1,0 +1,7 @@
+import { ZCreateUserInput } from '@/server/contracts/users';
+import { restHandler } from '@/server/rest/rest-handler';
+import { createUser } from '@/server/services/create-user';
+
+export const POST = restHandler({ scope: 'user:manage', body: ZCreateUserInput, status: 201 }, ({ db, principal, requestId, body }) =>
+  createUser({ db, actor: principal, requestId }, body),
+);

@@ -1,0 +1,81 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import { hasScope, type TScope } from '../auth/permissions';
+import type { TPrincipal } from '../auth/principal';
+import { resolvePrincipal } from '../auth/resolve-principal';
+import { db } from '../db/client';
+import { ERROR_TABLE, INTERNAL_ERROR_MESSAGE, isDomainError } from '../domain/errors';
+import { newRequestId } from '../services/service-context';
+import { formatZodIssues } from '../contracts/zod-issues';
+
+export interface TRPCMeta {
+  /** The scope a caller needs; omitted only on public procedures. */
+  scope?: TScope;
+}
+
+export async function createTRPCContext(opts: { headers: Headers }) {
+  const requestId = opts.headers.get('x-request-id') ?? newRequestId();
+  let principal: TPrincipal | null = null;
+  let authError: string | null = null;
+  try {
+    principal = await resolvePrincipal(opts.headers);
+  } catch (err) {
+    if (!isDomainError(err)) throw err;
+    authError = err.message;
+  }
+  return { db: db(), principal, authError, requestId };
+}
+export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
+
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<TRPCMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      return {
+        ...shape,
+        message: internal ? INTERNAL_ERROR_MESSAGE : shape.message,
+        data: {
+          ...shape.data,
+          stack: undefined,
+          zodIssues: error.cause instanceof ZodError ? formatZodIssues(error.cause) : undefined,
+        },
+      };
+    },
+  });
+
+// Domain errors keep their message and get their code from the one error table; anything
+// unexpected is logged here and reaches the caller as a bare 500.
+const errorMapping = t.middleware(async ({ next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (isDomainError(cause)) {
+      throw new TRPCError({ code: ERROR_TABLE[cause.code].trpc, message: cause.message, cause });
+    }
+    if (cause instanceof ZodError) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: formatZodIssues(cause).join('; '), cause });
+    }
+    if (result.error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path} failed`, result.error.cause ?? result.error);
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(errorMapping);
+
+/** Signed in (or a valid token) and holding the scope the procedure's meta names. */
+export const protectedProcedure = publicProcedure.use(({ ctx, meta, next, path }) => {
+  if (!ctx.principal) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError ?? 'sign in first' });
+  }
+  if (!meta?.scope) throw new Error(`procedure ${path} declares no scope`);
+  if (!hasScope(ctx.principal.scopes, meta.scope)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `this needs the ${meta.scope} permission` });
+  }
+  return next({ ctx: { ...ctx, principal: ctx.principal } });
+});

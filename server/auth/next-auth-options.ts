@@ -1,0 +1,42 @@
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { ZSignInInput } from '../contracts/users';
+import { db } from '../db/client';
+import { isDomainError } from '../domain/errors';
+import { verifySignIn } from '../services/verify-sign-in';
+import { authSecret } from './auth-secret';
+import { clientAddress } from './client-address';
+
+export const SESSION_MAX_AGE_S = 12 * 60 * 60;
+
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: authSecret(),
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
+    pages: { signIn: '/signin', signOut: '/signout', error: '/signin' },
+    providers: [
+      CredentialsProvider({
+        name: 'Email and password',
+        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials, req) {
+          const parsed = ZSignInInput.safeParse(credentials ?? {});
+          if (!parsed.success) throw new Error('enter an email address and a password');
+          try {
+            const user = await verifySignIn(db(), { ...parsed.data, address: clientAddress(new Headers(req.headers as Record<string, string>)) });
+            return { id: user.userId, email: user.email, role: user.role };
+          } catch (err) {
+            // next-auth shows an authorize() error's message on the sign-in page.
+            if (isDomainError(err)) throw new Error(err.message);
+            throw err;
+          }
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) token.sub = user.id;
+        return token;
+      },
+    },
+  };
+}

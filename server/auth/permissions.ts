@@ -1,0 +1,66 @@
+/**
+ * Who may do what, as `resource:action` scopes. Procedures and REST routes declare the scope
+ * they need; one check (`hasScope`) decides; the UI reads the same table to show or hide
+ * buttons. Per-model ownership (approve/promote) is layered on top by the registry services.
+ */
+export const SCOPES = [
+  'experiment:read',
+  'experiment:write',
+  'dataset:read',
+  'dataset:write',
+  'model:read',
+  'model:write',
+  'model:approve',
+  'deployment:read',
+  'deployment:write',
+  'monitoring:read',
+  'worker:report',
+  'audit:read',
+  'token:manage',
+  'user:manage',
+] as const;
+export type TScope = (typeof SCOPES)[number];
+
+export const ROLES = ['viewer', 'engineer', 'admin'] as const;
+export type TRole = (typeof ROLES)[number];
+
+const READ: TScope[] = ['experiment:read', 'dataset:read', 'model:read', 'deployment:read', 'monitoring:read', 'audit:read'];
+
+export const ROLE_SCOPES: Record<TRole, readonly TScope[]> = {
+  viewer: READ,
+  engineer: [...READ, 'experiment:write', 'dataset:write', 'model:write', 'model:approve', 'deployment:write', 'token:manage'],
+  admin: SCOPES,
+};
+
+/** What an API token may be granted, and the resource scopes each grant carries. */
+export const TOKEN_SCOPES = ['ingest', 'worker', 'admin'] as const;
+export type TTokenScope = (typeof TOKEN_SCOPES)[number];
+
+export const TOKEN_SCOPE_GRANTS: Record<TTokenScope, readonly TScope[]> = {
+  ingest: ['experiment:read', 'experiment:write', 'dataset:read', 'dataset:write', 'model:read', 'model:write'],
+  worker: ['model:read', 'deployment:read', 'worker:report'],
+  admin: SCOPES,
+};
+
+export function scopesOfRole(role: TRole): readonly TScope[] {
+  return ROLE_SCOPES[role];
+}
+
+export function scopesOfTokenGrants(grants: readonly string[]): TScope[] {
+  const out = new Set<TScope>();
+  for (const g of grants) {
+    const granted = TOKEN_SCOPE_GRANTS[g as TTokenScope];
+    if (granted) granted.forEach((s) => out.add(s));
+  }
+  return [...out];
+}
+
+/** A person may hand a token only what they hold themselves. */
+export function canGrantToken(role: TRole, grant: TTokenScope): boolean {
+  const own = new Set(scopesOfRole(role));
+  return TOKEN_SCOPE_GRANTS[grant].every((s) => own.has(s));
+}
+
+export function hasScope(scopes: readonly string[], needed: TScope): boolean {
+  return scopes.includes(needed);
+}

@@ -1,0 +1,108 @@
+import type { ZodType } from 'zod';
+import { hasScope, type TScope } from '../auth/permissions';
+import type { TPrincipal } from '../auth/principal';
+import { resolvePrincipal } from '../auth/resolve-principal';
+import { formatZodIssues } from '../contracts/zod-issues';
+import { db, type Db } from '../db/client';
+import { DomainError, INTERNAL_ERROR_MESSAGE, isDomainError } from '../domain/errors';
+import { newRequestId } from '../services/service-context';
+
+export interface RestArgs<B, Q> {
+  request: Request;
+  principal: TPrincipal;
+  body: B;
+  query: Q;
+  params: Record<string, string | string[]>;
+  requestId: string;
+  db: Db;
+}
+
+/** How a family of routes shapes its errors (Ballast's own, or e.g. MLflow's). */
+export type ErrorBody = (err: DomainError) => unknown;
+
+export interface RestSpec<B, Q, R> {
+  /** The scope the caller needs; `null` marks a public route. */
+  scope: TScope | null;
+  body?: ZodType<B>;
+  query?: ZodType<Q>;
+  response?: ZodType<R>;
+  /** Largest accepted body in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  status?: number;
+  errorBody?: ErrorBody;
+}
+
+const defaultErrorBody: ErrorBody = (err) => ({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/**
+ * The one wrapper every REST route handler goes through: authentication (session or token),
+ * the scope check, body and query parsing with zod, response validation, and the shared
+ * error table (4xx messages kept, 5xx details logged and hidden).
+ */
+export function restHandler<B = undefined, Q = undefined, R = unknown>(
+  spec: RestSpec<B, Q, R>,
+  fn: (args: RestArgs<B, Q>) => Promise<R | Response>,
+) {
+  const errorBody = spec.errorBody ?? defaultErrorBody;
+  return async (request: Request, context?: RouteContext): Promise<Response> => {
+    const requestId = request.headers.get('x-request-id') ?? newRequestId();
+    const headers = { 'x-request-id': requestId };
+    try {
+      const principal = await authenticate(request, spec.scope);
+      const body = spec.body ? await parseBody(request, spec.body, spec.maxBodyBytes ?? 1 << 20) : (undefined as B);
+      const query = spec.query ? parseQuery(request, spec.query) : (undefined as Q);
+      const params = (await context?.params) ?? {};
+      const result = await fn({ request, principal, body, query, params, requestId, db: db() });
+      if (result instanceof Response) return result;
+      const payload = spec.response ? spec.response.parse(result) : result;
+      return Response.json(payload ?? {}, { status: spec.status ?? 200, headers });
+    } catch (err) {
+      if (isDomainError(err)) {
+        const extra: Record<string, string> = err.code === 'TOO_MANY_REQUESTS' ? { 'retry-after': '60' } : {};
+        return Response.json(errorBody(err), { status: err.httpStatus, headers: { ...headers, ...extra } });
+      }
+      console.error(`[rest] ${request.method} ${new URL(request.url).pathname} failed (request ${requestId})`, err);
+      return Response.json(errorBody(new DomainError('INTERNAL', INTERNAL_ERROR_MESSAGE)), { status: 500, headers });
+    }
+  };
+}
+
+const ANONYMOUS: TPrincipal = { kind: 'system', name: 'anonymous', scopes: [] };
+
+async function authenticate(request: Request, scope: TScope | null): Promise<TPrincipal> {
+  if (scope === null) return (await resolvePrincipal(request.headers).catch(() => null)) ?? ANONYMOUS;
+  const principal = await resolvePrincipal(request.headers);
+  if (!principal) throw new DomainError('UNAUTHORIZED', 'authentication required: sign in, or send "Authorization: Bearer <API token>"');
+  if (!hasScope(principal.scopes, scope)) throw new DomainError('FORBIDDEN', `this needs the ${scope} permission, which your credentials do not grant`);
+  return principal;
+}
+
+async function parseBody<B>(request: Request, schema: ZodType<B>, maxBytes: number): Promise<B> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `request body is ${declared} bytes; the limit is ${maxBytes}`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `request body is over the ${maxBytes}-byte limit`);
+  let json: unknown;
+  try {
+    json = text === '' ? {} : JSON.parse(text);
+  } catch (err) {
+    throw new DomainError('BAD_REQUEST', `request body is not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new DomainError('BAD_REQUEST', `invalid request body: ${formatZodIssues(parsed.error).join('; ')}`, { issues: formatZodIssues(parsed.error) });
+  return parsed.data;
+}
+
+function parseQuery<Q>(request: Request, schema: ZodType<Q>): Q {
+  const params = new URL(request.url).searchParams;
+  const raw: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    raw[key] = all.length > 1 ? all : all[0]!;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new DomainError('BAD_REQUEST', `invalid query: ${formatZodIssues(parsed.error).join('; ')}`);
+  return parsed.data;
+}
