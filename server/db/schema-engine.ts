@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { ColumnTypeEnum, bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
 import { readMigrations } from './migration-files';
 
@@ -21,6 +21,12 @@ let enginePromise: Promise<EngineModule> | undefined;
 // --experimental-wasm-modules. Instantiating it by hand works under plain node, tsx and vitest.
 async function loadEngineModule(): Promise<EngineModule> {
   enginePromise ??= (async () => {
+    // The engine reports a Rust panic through this global before throwing; keep the message.
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = {
+      set_message(message: string) {
+        console.error(`schema engine panicked: ${message}`);
+      },
+    };
     const require = createRequire(import.meta.url);
     const bgPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const bg = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as EngineModule & {
@@ -53,23 +59,52 @@ async function withEngine<T>(connectionString: string, fn: (engine: SchemaEngine
   }
 }
 
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
 type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
 
+// Two gaps in adapter-pg for the schema engine's use.
 // adapter-pg runs a migration script by splitting it on every ';', which breaks function bodies
 // ($$ ... ; ... $$) such as the audit trigger. PostgreSQL's simple-query protocol takes the
 // whole script at once (and runs it as one implicit transaction), so send it unsplit.
 function wholeScriptAdapter(factory: PrismaPg): PrismaPg {
   const patch = (adapter: PgAdapter): PgAdapter => {
-    const client = (adapter as unknown as { client: { query(sql: string): Promise<unknown> } }).client;
+    const internals = adapter as unknown as {
+      client: { query(sql: string): Promise<unknown> };
+      performIO(query: unknown): Promise<{ fields: { dataTypeID: number }[] }>;
+    };
     adapter.executeScript = async (script: string) => {
-      await client.query(script);
+      await internals.client.query(script);
+    };
+    // The engine reads catalog columns of PostgreSQL's one-byte "char" type (relkind, contype...),
+    // which adapter-pg refuses to map. Let them through as text, then type them as Character.
+    let charColumns: number[] = [];
+    const performIO = internals.performIO.bind(adapter);
+    internals.performIO = async (query) => {
+      const result = await performIO(query);
+      charColumns = [];
+      result.fields.forEach((field, i) => {
+        if (field.dataTypeID === PG_CHAR_OID) {
+          field.dataTypeID = PG_TEXT_OID;
+          charColumns.push(i);
+        }
+      });
+      return result;
+    };
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    adapter.queryRaw = async (query) => {
+      const result = await queryRaw(query);
+      for (const i of charColumns) result.columnTypes[i] = ColumnTypeEnum.Character;
+      return result;
     };
     return adapter;
   };
   const connect = factory.connect.bind(factory);
-  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
   factory.connect = async () => patch(await connect());
-  factory.connectToShadowDb = async () => patch(await connectToShadowDb());
+  // adapter-pg's own shadow database ignores the database name when given a connection string
+  // and would replay migrations into the main database. Our callers pass an empty scratch
+  // database for diffs, so it doubles as the shadow.
+  factory.connectToShadowDb = factory.connect;
   return factory;
 }
 
@@ -81,9 +116,12 @@ export async function applyMigrations(connectionString: string): Promise<string[
   });
 }
 
-/** SQL that turns what the migrations build into what schema.prisma describes ('' when equal). */
-export async function diffMigrationsToSchema(connectionString: string): Promise<string> {
-  return withEngine(connectionString, async (engine) => {
+/**
+ * SQL that turns what the migrations build into what schema.prisma describes ('' when equal).
+ * `scratchUrl` must be an empty, throwaway database: the migrations are replayed into it.
+ */
+export async function diffMigrationsToSchema(scratchUrl: string): Promise<string> {
+  return withEngine(scratchUrl, async (engine) => {
     const migrations = readMigrations();
     const from = migrations.migrationDirectories.length
       ? ({ tag: 'migrations', ...migrations } as const)

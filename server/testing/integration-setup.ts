@@ -1,0 +1,17 @@
+import { afterAll } from 'vitest';
+import { createTestDatabase, testServerUrl } from './test-database';
+
+// Runs before each integration test file: point the app's singletons (db(), serverEnv()) at a
+// database of this file's own, so files never see each other's rows and can run in parallel.
+testServerUrl(); // remember the server before DATABASE_URL is repointed
+const testDb = await createTestDatabase();
+process.env.DATABASE_URL = testDb.url;
+process.env.NEXTAUTH_SECRET ??= 'integration-test-secret-0123456789';
+process.env.NEXTAUTH_URL ??= 'http://localhost:3000';
+(globalThis as { ballastTestDb?: typeof testDb }).ballastTestDb = testDb;
+
+afterAll(async () => {
+  const holder = globalThis as unknown as { ballastDb?: { $disconnect(): Promise<void> } };
+  await holder.ballastDb?.$disconnect();
+  await testDb.drop();
+});
