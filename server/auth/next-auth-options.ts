@@ -3,7 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { ZSignInInput } from '../contracts/users';
 import { db } from '../db/client';
 import { isDomainError } from '../domain/errors';
-import { verifySignIn } from '../services/verify-sign-in';
+import { assertSignInAllowed, verifySignIn } from '../services/verify-sign-in';
 import { authSecret } from './auth-secret';
 import { clientAddress } from './client-address';
 
@@ -39,4 +39,18 @@ export function authOptions(): NextAuthOptions {
       },
     },
   };
+}
+
+/**
+ * A rate-limited address gets a real 429 before next-auth would turn the refusal into a
+ * redirect; null lets the sign-in proceed.
+ */
+export async function refuseRateLimitedSignIn(req: Request): Promise<Response | null> {
+  try {
+    await assertSignInAllowed(db(), clientAddress(req.headers));
+    return null;
+  } catch (err) {
+    if (!isDomainError(err)) throw err;
+    return Response.json({ error: { code: err.code, message: err.message } }, { status: err.httpStatus, headers: { 'retry-after': '60' } });
+  }
 }

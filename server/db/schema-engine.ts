@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { ColumnTypeEnum, bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type * as SchemaEngineWasm from '@prisma/schema-engine-wasm';
 import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
 import { readMigrations } from './migration-files';
 
@@ -14,7 +15,7 @@ import { readMigrations } from './migration-files';
 export const SCHEMA_PATH = path.resolve('prisma/schema.prisma');
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 
-type EngineModule = typeof import('@prisma/schema-engine-wasm');
+type EngineModule = typeof SchemaEngineWasm;
 let enginePromise: Promise<EngineModule> | undefined;
 
 // The package's entry imports the .wasm file as an ES module, which Node only allows behind

@@ -93,6 +93,7 @@ const YAML_SHORT_ESCAPES: Record<string, string> = {
   '\r': '\\r',
   '\t': '\\t',
 };
+// eslint-disable-next-line no-control-regex -- escaping control characters is the point
 const YAML_ESCAPE_RE = /["\\\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 function yamlString(value: string): string {

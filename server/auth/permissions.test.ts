@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ROLE_SCOPES, SCOPES, canGrantToken, hasScope, scopesOfTokenGrants } from './permissions';
+
+describe('role scopes', () => {
+  it('give viewers read scopes only', () => {
+    expect(ROLE_SCOPES.viewer.every((s) => s.endsWith(':read'))).toBe(true);
+    expect(hasScope(ROLE_SCOPES.viewer, 'audit:read')).toBe(true);
+    expect(hasScope(ROLE_SCOPES.viewer, 'experiment:write')).toBe(false);
+  });
+
+  it('give engineers writes but not user management', () => {
+    expect(hasScope(ROLE_SCOPES.engineer, 'experiment:write')).toBe(true);
+    expect(hasScope(ROLE_SCOPES.engineer, 'user:manage')).toBe(false);
+  });
+
+  it('give admins every scope', () => {
+    expect([...ROLE_SCOPES.admin].sort()).toEqual([...SCOPES].sort());
+  });
+});
+
+describe('token grants', () => {
+  it('map ingest, worker and admin to resource scopes', () => {
+    expect(scopesOfTokenGrants(['ingest'])).toContain('experiment:write');
+    expect(scopesOfTokenGrants(['ingest'])).not.toContain('worker:report');
+    expect(scopesOfTokenGrants(['worker'])).toEqual(expect.arrayContaining(['worker:report', 'model:read']));
+    expect(scopesOfTokenGrants(['worker'])).not.toContain('experiment:write');
+    expect(scopesOfTokenGrants(['bogus'])).toEqual([]);
+  });
+
+  it('never exceed what the creating role holds', () => {
+    expect(canGrantToken('engineer', 'ingest')).toBe(true);
+    expect(canGrantToken('engineer', 'admin')).toBe(false);
+    expect(canGrantToken('engineer', 'worker')).toBe(false);
+    expect(canGrantToken('viewer', 'ingest')).toBe(false);
+    expect(canGrantToken('admin', 'worker')).toBe(true);
+  });
+});
