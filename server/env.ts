@@ -13,7 +13,13 @@ const ZServerEnv = z.object({
   NEXTAUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The dashboard listens here; 0.0.0.0 to serve other machines (behind TLS). */
+  BALLAST_HOST: z.string().default('127.0.0.1'),
   BALLAST_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Where run artifacts (content-addressed blobs) live; default <data dir>/artifacts. */
+  BALLAST_ARTIFACT_ROOT: z.string().min(1).optional(),
+  /** Largest single artifact accepted (bytes); larger uploads get 413. */
+  BALLAST_ARTIFACT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;
@@ -37,4 +43,9 @@ export function dataDir(): string {
 
 export function embeddedDbDir(): string {
   return path.join(dataDir(), 'db');
+}
+
+export function artifactRoot(): string {
+  const configured = serverEnv().BALLAST_ARTIFACT_ROOT;
+  return configured ? path.resolve(configured) : path.join(dataDir(), 'artifacts');
 }

@@ -1,0 +1,90 @@
+// npm run test:e2e: Playwright specs (e2e/*.spec.ts) in Debian's Chromium against the built app,
+// on a fresh database (a new one on DATABASE_URL's server, else embedded in a temp directory).
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { E2E_USERS } from '../e2e/users';
+import { createDb } from '../server/db/client';
+import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
+import { applyMigrations } from '../server/db/schema-engine';
+import { createUser } from '../server/services/create-user';
+import { exitWithError } from './cli-errors';
+import { ensureBuilt, startNextServer, waitForHealth } from './lib/next-server';
+
+const log = (line: string) => console.log(`[e2e] ${line}`);
+
+function findChromium(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const found = candidates.find((p) => existsSync(p));
+  if (found) return found;
+  const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canApt) throw new Error("no Chromium found: install Debian's chromium (sudo apt-get install -y chromium) or set CHROMIUM_PATH");
+  log("installing Debian's chromium (once)...");
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit' }) : update;
+  if (install.status !== 0 || !existsSync('/usr/bin/chromium')) throw new Error('apt-get install chromium failed; install it by hand or set CHROMIUM_PATH');
+  return '/usr/bin/chromium';
+}
+
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = process.env.DATABASE_URL;
+  if (!server) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ballast-e2e-'));
+    const embedded = await startEmbeddedPostgres({ dir });
+    return { url: embedded.url, drop: async () => (await embedded.stop(), rmSync(dir, { recursive: true, force: true })) };
+  }
+  const name = `ballast_e2e_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: server });
+    await c.connect();
+    await c.query(sql).finally(() => c.end());
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+async function main() {
+  const chromium = findChromium();
+  const port = Number(process.env.E2E_PORT ?? 3200);
+  const baseUrl = `http://localhost:${port}`;
+  const database = await freshDatabase();
+  let server: ReturnType<typeof startNextServer> | undefined;
+  let exitCode = 1;
+  try {
+    await applyMigrations(database.url);
+    const db = createDb(database.url, 1);
+    for (const u of Object.values(E2E_USERS)) {
+      await createUser({ db, actor: { kind: 'system', name: 'e2e', scopes: [] }, requestId: 'e2e-seed' }, { email: u.email, role: u.role, password: u.password });
+    }
+    await db.$disconnect();
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      BALLAST_DB_POOL_MAX: '4',
+      NEXTAUTH_SECRET: randomBytes(24).toString('hex'),
+      NEXTAUTH_URL: baseUrl,
+      BALLAST_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ballast-e2e-data-')),
+    };
+    ensureBuilt(log, env);
+    server = startNextServer({ port, host: '127.0.0.1', env, quiet: !process.env.E2E_SERVER_LOGS });
+    await waitForHealth(`http://127.0.0.1:${port}`, server);
+    log(`app up on ${baseUrl}; running Playwright`);
+    const run = spawnSync(process.execPath, [path.resolve('node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, E2E_BASE_URL: baseUrl, CHROMIUM_PATH: chromium },
+    });
+    exitCode = run.status ?? 1;
+  } finally {
+    server?.kill('SIGTERM');
+    await database.drop().catch((err) => console.error(`[e2e] could not drop the e2e database: ${err}`));
+  }
+  process.exit(exitCode);
+}
+
+main().catch(exitWithError);
