@@ -4,10 +4,11 @@ import { z } from 'zod';
 // Validated once; every server module reads configuration from here, never from process.env.
 const ZServerEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
-    .optional(),
+  // An empty value means unset (embedded), as shells and .env files often leave it.
+  DATABASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string').optional(),
+  ),
   BALLAST_DATA_DIR: z.string().default('.ballast'),
   BALLAST_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   NEXTAUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),

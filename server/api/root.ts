@@ -1,4 +1,7 @@
 import { auditRouter } from './routers/audit';
+import { datasetsRouter } from './routers/datasets';
+import { experimentsRouter } from './routers/experiments';
+import { runsRouter } from './routers/runs';
 import { sessionRouter } from './routers/session';
 import { tokensRouter } from './routers/tokens';
 import { usersRouter } from './routers/users';
@@ -9,6 +12,9 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   tokens: tokensRouter,
   users: usersRouter,
+  experiments: experimentsRouter,
+  runs: runsRouter,
+  datasets: datasetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

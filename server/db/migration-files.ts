@@ -2,7 +2,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 
-export const MIGRATIONS_DIR = path.resolve('prisma/migrations');
+// Relative to the working directory (the repo root for every entry point); the marker keeps
+// Next's file tracing from pulling the whole project into the build for this dynamic path.
+export const MIGRATIONS_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), 'prisma', 'migrations');
 
 export function readMigrations(dir = MIGRATIONS_DIR): MigrationList {
   const lockPath = path.join(dir, 'migration_lock.toml');

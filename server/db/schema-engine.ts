@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { ColumnTypeEnum, bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type * as SchemaEngineWasm from '@prisma/schema-engine-wasm';
 import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
@@ -34,8 +35,14 @@ async function loadEngineModule(): Promise<EngineModule> {
       __wbg_set_wasm(exports: WebAssembly.Exports): void;
     };
     const bytes = readFileSync(path.join(path.dirname(bgPath), 'schema_engine_bg.wasm'));
+    // The engine arms timers (lock and query timeouts) that outlive its work and would keep a
+    // command-line script alive for seconds after it finished: unref them.
+    const imports: Record<string, unknown> = { ...bg };
+    for (const name of Object.keys(bg).filter((k) => k.startsWith('__wbg_setTimeout_'))) {
+      imports[name] = (fn: () => void, ms: number) => setTimeout(fn, ms >>> 0).unref();
+    }
     const { instance } = await WebAssembly.instantiate(bytes, {
-      './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports,
+      './schema_engine_bg.js': imports as WebAssembly.ModuleImports,
     });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
@@ -50,13 +57,19 @@ function readSchema(schemaPath = SCHEMA_PATH): string {
 
 async function withEngine<T>(connectionString: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const mod = await loadEngineModule();
-  const factory = bindMigrationAwareSqlAdapterFactory(wholeScriptAdapter(new PrismaPg({ connectionString, max: 1 })));
+  const opened: PgAdapter[] = [];
+  const pool = new pg.Pool({ connectionString, max: 2 });
+  const factory = bindMigrationAwareSqlAdapterFactory(wholeScriptAdapter(new PrismaPg(pool), opened));
   const schema = readSchema();
   const engine = await mod.SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, () => {}, factory);
   try {
     return await fn(engine);
   } finally {
     engine.free();
+    // The engine does not close its connections, and one of them holds the migration advisory
+    // lock: left open, it would block the next migrate (another CLI, another replica) forever.
+    await Promise.all(opened.map((a) => a.dispose().catch(() => {})));
+    await pool.end();
   }
 }
 
@@ -68,7 +81,7 @@ type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
 // adapter-pg runs a migration script by splitting it on every ';', which breaks function bodies
 // ($$ ... ; ... $$) such as the audit trigger. PostgreSQL's simple-query protocol takes the
 // whole script at once (and runs it as one implicit transaction), so send it unsplit.
-function wholeScriptAdapter(factory: PrismaPg): PrismaPg {
+function wholeScriptAdapter(factory: PrismaPg, opened: PgAdapter[]): PrismaPg {
   const patch = (adapter: PgAdapter): PgAdapter => {
     const internals = adapter as unknown as {
       client: { query(sql: string): Promise<unknown> };
@@ -101,7 +114,11 @@ function wholeScriptAdapter(factory: PrismaPg): PrismaPg {
     return adapter;
   };
   const connect = factory.connect.bind(factory);
-  factory.connect = async () => patch(await connect());
+  factory.connect = async () => {
+    const adapter = patch(await connect());
+    opened.push(adapter);
+    return adapter;
+  };
   // adapter-pg's own shadow database ignores the database name when given a connection string
   // and would replay migrations into the main database. Our callers pass an empty scratch
   // database for diffs, so it doubles as the shadow.

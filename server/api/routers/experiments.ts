@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { getExperiment } from '../../services/get-experiment';
+import { searchExperiments } from '../../services/search-experiments';
+import { createTRPCRouter, protectedProcedure } from '../trpc';
+
+export const experimentsRouter = createTRPCRouter({
+  list: protectedProcedure
+    .meta({ scope: 'experiment:read' })
+    .input(z.object({ filter: z.string().optional(), includeDeleted: z.boolean().default(false) }).default({ includeDeleted: false }))
+    .query(({ ctx, input }) =>
+      searchExperiments(ctx.db, { filter: input.filter, view_type: input.includeDeleted ? 'ALL' : 'ACTIVE_ONLY', max_results: 50_000, order_by: ['name ASC'] }),
+    ),
+  get: protectedProcedure
+    .meta({ scope: 'experiment:read' })
+    .input(z.object({ experimentId: z.string().min(1) }))
+    .query(({ ctx, input }) => getExperiment(ctx.db, input.experimentId)),
+});

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { ZMetricSeriesInput, ZRunCompareInput, ZRunListInput } from '../../contracts/tracking';
+import { getMetricSeries } from '../../services/get-metric-series';
+import { compareRuns, getRunDetails } from '../../services/get-run-details';
+import { listRuns } from '../../services/search-runs';
+import { createTRPCRouter, protectedProcedure } from '../trpc';
+
+export const runsRouter = createTRPCRouter({
+  /** The runs table: server-side filters (tag, status, param, metric), sort and pages. */
+  list: protectedProcedure
+    .meta({ scope: 'experiment:read' })
+    .input(ZRunListInput)
+    .query(({ ctx, input }) => listRuns(ctx.db, input)),
+  get: protectedProcedure
+    .meta({ scope: 'experiment:read' })
+    .input(z.object({ runId: z.string().min(1) }))
+    .query(({ ctx, input }) => getRunDetails(ctx.db, input.runId)),
+  compare: protectedProcedure
+    .meta({ scope: 'experiment:read' })
+    .input(ZRunCompareInput)
+    .query(({ ctx, input }) => compareRuns(ctx.db, input.runIds)),
+  /** One metric curve, downsampled on the server to at most maxPoints (default 2000). */
+  metricSeries: protectedProcedure
+    .meta({ scope: 'experiment:read' })
+    .input(ZMetricSeriesInput)
+    .query(({ ctx, input }) => getMetricSeries(ctx.db, input)),
+});
