@@ -1,0 +1,52 @@
+/**
+ * When a canary is rolled back, promoted, or left running. Rollback when the candidate's error
+ * rate over the window exceeds twice the stable version's trailing-hour rate — with the stable
+ * rate floored at ERROR_RATE_FLOOR, so against a zero-error baseline the candidate must exceed
+ * 1% errors (not "any error") — once it has served MIN_CANDIDATE_REQUESTS; or when its p99
+ * latency breaks the SLA.
+ */
+export const MIN_CANDIDATE_REQUESTS = 200;
+export const ERROR_RATE_FLOOR = 0.005;
+export const ERROR_RATE_FACTOR = 2;
+
+export interface TCanaryWindow {
+  candidate: { requests: number; errors: number; p99Ms: number | null };
+  stable: { requests: number; errors: number };
+  slaP99Ms: number;
+  /** The canary's configured duration has elapsed. */
+  durationElapsed: boolean;
+}
+
+export type TCanaryDecision =
+  | { action: 'rollback'; reason: 'error-rate' | 'latency'; message: string; figures: Record<string, number> }
+  | { action: 'promote'; message: string; figures: Record<string, number> }
+  | { action: 'continue'; message: string; figures: Record<string, number> };
+
+export function decideCanary(w: TCanaryWindow): TCanaryDecision {
+  const stableRate = w.stable.requests > 0 ? w.stable.errors / w.stable.requests : 0;
+  const threshold = ERROR_RATE_FACTOR * Math.max(stableRate, ERROR_RATE_FLOOR);
+  const candidateRate = w.candidate.requests > 0 ? w.candidate.errors / w.candidate.requests : 0;
+  const figures = {
+    candidateRequests: w.candidate.requests,
+    candidateErrorRate: candidateRate,
+    stableErrorRate: stableRate,
+    errorRateThreshold: threshold,
+    candidateP99Ms: w.candidate.p99Ms ?? Number.NaN,
+    slaP99Ms: w.slaP99Ms,
+  };
+  const enough = w.candidate.requests >= MIN_CANDIDATE_REQUESTS;
+  if (enough && candidateRate > threshold) {
+    return {
+      action: 'rollback',
+      reason: 'error-rate',
+      message: `candidate error rate ${(candidateRate * 100).toFixed(2)}% exceeds ${(threshold * 100).toFixed(2)}% (2x the stable rate, floored at ${ERROR_RATE_FLOOR * 100}%)`,
+      figures,
+    };
+  }
+  if (enough && w.candidate.p99Ms !== null && w.candidate.p99Ms > w.slaP99Ms) {
+    return { action: 'rollback', reason: 'latency', message: `candidate p99 ${w.candidate.p99Ms.toFixed(1)} ms breaks the ${w.slaP99Ms} ms SLA`, figures };
+  }
+  if (w.durationElapsed && enough) return { action: 'promote', message: 'the canary ran its full duration healthy', figures };
+  const why = enough ? 'healthy so far' : `waiting for ${MIN_CANDIDATE_REQUESTS} candidate requests (${w.candidate.requests} so far)`;
+  return { action: 'continue', message: why, figures };
+}
