@@ -1,10 +1,14 @@
 import { auditRouter } from './routers/audit';
 import { datasetsRouter } from './routers/datasets';
 import { experimentsRouter } from './routers/experiments';
+import { modelsRouter } from './routers/models';
+import { promotionsRouter } from './routers/promotions';
 import { runsRouter } from './routers/runs';
 import { sessionRouter } from './routers/session';
 import { tokensRouter } from './routers/tokens';
 import { usersRouter } from './routers/users';
+import { versionsRouter } from './routers/versions';
+import { webhooksRouter } from './routers/webhooks';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +19,10 @@ export const appRouter = createTRPCRouter({
   experiments: experimentsRouter,
   runs: runsRouter,
   datasets: datasetsRouter,
+  models: modelsRouter,
+  versions: versionsRouter,
+  promotions: promotionsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,7 +9,13 @@ type THandler = (request: Request) => Promise<Response>;
 
 function build(endpoint: TMlflowEndpoint): THandler {
   return restHandler({ scope: endpoint.scope, errorBody: mlflowErrorBody }, async ({ request, principal, requestId, db }) => {
-    const raw = request.method === 'GET' ? readMlflowQuery(request) : await readMlflowJson(request, MAX_JSON_BYTES);
+    // MLflow clients send DELETE with a JSON body; a query string works too.
+    const raw =
+      request.method === 'GET'
+        ? readMlflowQuery(request)
+        : request.method === 'DELETE'
+          ? { ...readMlflowQuery(request), ...((await readMlflowJson(request, MAX_JSON_BYTES)) as object) }
+          : await readMlflowJson(request, MAX_JSON_BYTES);
     const input = parseMlflowRequest(endpoint.schema, raw);
     try {
       return (await endpoint.handle(input as never, { db, actor: principal, requestId })) ?? {};
@@ -33,9 +39,9 @@ export function mlflowRouteHandlers(prefix: string) {
   const dispatch = async (request: Request): Promise<Response> => {
     const pathname = new URL(request.url).pathname;
     const path = pathname.startsWith(prefix) ? pathname.slice(prefix.length).replace(/\/+$/, '') : '';
-    const entry = HANDLERS.get(path);
+    const entry = HANDLERS.get(`${request.method} ${path}`) ?? HANDLERS.get(path);
     if (!entry || !(entry.endpoint.methods as readonly string[]).includes(request.method)) return notFound(request);
     return entry.handler(request);
   };
-  return { GET: dispatch, POST: dispatch };
+  return { GET: dispatch, POST: dispatch, PATCH: dispatch, DELETE: dispatch };
 }

@@ -14,10 +14,12 @@ import { searchExperiments } from '../services/search-experiments';
 import { searchRuns } from '../services/search-runs';
 import { renameExperiment, setExperimentLifecycle, setExperimentTag } from '../services/update-experiment';
 import { setRunLifecycle, updateRun } from '../services/update-run';
+import { MLFLOW_REGISTRY_ENDPOINTS } from './mlflow-registry-endpoints';
 import { experimentJson, metricJson, runInfoJson, runJson } from './mlflow-wire';
 
+export type TMlflowMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export type TMlflowEndpoint = {
-  methods: readonly ('GET' | 'POST')[];
+  methods: readonly TMlflowMethod[];
   scope: TScope;
   schema: ZodType;
   handle: (input: never, ctx: ServiceContext) => Promise<unknown>;
@@ -33,8 +35,10 @@ function endpoint<S extends ZodType>(methods: TMlflowEndpoint['methods'], scope:
 const runIdOf = (input: { run_id?: string; run_uuid?: string }) => input.run_id || input.run_uuid;
 
 /**
- * The MLflow tracking API, path (under /api/2.0/mlflow/ and /ajax-api/2.0/mlflow/) -> endpoint.
- * Each entry parses MLflow's request, calls one service and shapes MLflow's response.
+ * The MLflow tracking and model registry API, path (under /api/2.0/mlflow/ and
+ * /ajax-api/2.0/mlflow/) -> endpoint; a key "<METHOD> <path>" serves one method of a path that
+ * others share (registered-models/alias). Each entry parses MLflow's request, calls one service
+ * and shapes MLflow's response.
  */
 export const MLFLOW_ENDPOINTS: Record<string, TMlflowEndpoint> = {
   'experiments/create': endpoint(['POST'], WRITE, C.ZCreateExperiment, async (input, ctx) => {
@@ -118,4 +122,5 @@ export const MLFLOW_ENDPOINTS: Record<string, TMlflowEndpoint> = {
       files: result.files.map((f) => ({ path: f.path, is_dir: f.isDir, ...(f.size !== null ? { file_size: f.size } : {}) })),
     };
   }),
+  ...MLFLOW_REGISTRY_ENDPOINTS,
 };

@@ -32,7 +32,8 @@ export function mlflowErrorBody(err: DomainError): { error_code: string; message
  */
 export function toMlflowError(err: unknown): unknown {
   if (err instanceof DomainError && err.code === 'CONFLICT') {
-    return new DomainError('BAD_REQUEST', err.message, { ...err.details, mlflowErrorCode: 'RESOURCE_ALREADY_EXISTS' });
+    // A conflict of state (an unmet gate, a forbidden transition) names its own code, INVALID_STATE.
+    return new DomainError('BAD_REQUEST', err.message, { ...err.details, mlflowErrorCode: err.details?.mlflowErrorCode ?? 'RESOURCE_ALREADY_EXISTS' });
   }
   return err;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getExperiment } from '../../services/get-experiment';
 import { searchExperiments } from '../../services/search-experiments';
+import { summarizeExperiments } from '../../services/summarize-experiments';
 import { createTRPCRouter, protectedProcedure } from '../trpc';
 
 export const experimentsRouter = createTRPCRouter({
@@ -10,6 +11,8 @@ export const experimentsRouter = createTRPCRouter({
     .query(({ ctx, input }) =>
       searchExperiments(ctx.db, { filter: input.filter, view_type: input.includeDeleted ? 'ALL' : 'ACTIVE_ONLY', max_results: 50_000, order_by: ['name ASC'] }),
     ),
+  /** The experiments page: active experiments with their run count and latest activity. */
+  summaries: protectedProcedure.meta({ scope: 'experiment:read' }).query(({ ctx }) => summarizeExperiments(ctx.db)),
   get: protectedProcedure
     .meta({ scope: 'experiment:read' })
     .input(z.object({ experimentId: z.string().min(1) }))

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZMetricSeriesInput, ZRunCompareInput, ZRunListInput } from '../../contracts/tracking';
 import { getMetricSeries } from '../../services/get-metric-series';
+import { listRunKeys } from '../../services/list-run-keys';
 import { compareRuns, getRunDetails } from '../../services/get-run-details';
 import { listRuns } from '../../services/search-runs';
 import { createTRPCRouter, protectedProcedure } from '../trpc';
@@ -11,6 +12,11 @@ export const runsRouter = createTRPCRouter({
     .meta({ scope: 'experiment:read' })
     .input(ZRunListInput)
     .query(({ ctx, input }) => listRuns(ctx.db, input)),
+  /** The metric, param and tag keys of an experiment's runs (the runs table's column chooser). */
+  keys: protectedProcedure
+    .meta({ scope: 'experiment:read' })
+    .input(z.object({ experimentId: z.string().min(1) }))
+    .query(({ ctx, input }) => listRunKeys(ctx.db, input.experimentId)),
   get: protectedProcedure
     .meta({ scope: 'experiment:read' })
     .input(z.object({ runId: z.string().min(1) }))

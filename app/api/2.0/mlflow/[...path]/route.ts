@@ -1,4 +1,4 @@
 import { mlflowRouteHandlers } from '@/server/rest/mlflow-dispatch';
 
 // MLflow's tracking REST API; every endpoint is dispatched through one table (server/rest/mlflow-endpoints.ts).
-export const { GET, POST } = mlflowRouteHandlers('/api/2.0/mlflow/');
+export const { GET, POST, PATCH, DELETE } = mlflowRouteHandlers('/api/2.0/mlflow/');

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ZCreateModelInput, ZCreateModelVersionInput, ZModelName, ZRecordValidationInput, ZSlaClass } from '../../contracts/model-registry';
+import { createModelVersion } from '../../services/create-model-version';
+import { createRegisteredModel } from '../../services/create-registered-model';
+import { aliasVersionAt, getModelDetails, listRegisteredModels } from '../../services/read-model-registry';
+import { recordValidationResults } from '../../services/record-version-evidence';
+import { setModelAlias, deleteModelAlias } from '../../services/set-model-alias';
+import { setModelOwners, updateRegisteredModel } from '../../services/update-registered-model';
+import { serviceContext } from '../service-context-of';
+import { createTRPCRouter, protectedProcedure } from '../trpc';
+
+export const modelsRouter = createTRPCRouter({
+  list: protectedProcedure.meta({ scope: 'model:read' }).query(({ ctx }) => listRegisteredModels(ctx.db)),
+  /** The model page: owners, aliases, versions timeline with lineage, gates checklist with evidence, alias history, requests. */
+  get: protectedProcedure
+    .meta({ scope: 'model:read' })
+    .input(z.object({ name: ZModelName }))
+    .query(({ ctx, input }) => getModelDetails(ctx.db, input.name)),
+  /** Which version an alias (default production) pointed to at a given time. */
+  servedAt: protectedProcedure
+    .meta({ scope: 'model:read' })
+    .input(z.object({ name: ZModelName, at: z.coerce.date(), alias: z.string().optional() }))
+    .query(({ ctx, input }) => aliasVersionAt(ctx.db, { modelName: input.name, at: input.at, alias: input.alias })),
+  create: protectedProcedure
+    .meta({ scope: 'model:write' })
+    .input(ZCreateModelInput)
+    .mutation(({ ctx, input }) => createRegisteredModel(serviceContext(ctx), input)),
+  update: protectedProcedure
+    .meta({ scope: 'model:write' })
+    .input(z.object({ name: ZModelName, description: z.string().max(5000).optional(), slaClass: ZSlaClass.optional() }))
+    .mutation(({ ctx, input }) => updateRegisteredModel(serviceContext(ctx), input)),
+  setOwners: protectedProcedure
+    .meta({ scope: 'model:approve' })
+    .input(z.object({ name: ZModelName, ownerEmails: z.array(z.string()) }))
+    .mutation(({ ctx, input }) => setModelOwners(serviceContext(ctx), input)),
+  createVersion: protectedProcedure
+    .meta({ scope: 'model:write' })
+    .input(ZCreateModelVersionInput)
+    .mutation(({ ctx, input }) => createModelVersion(serviceContext(ctx), input)),
+  recordValidation: protectedProcedure
+    .meta({ scope: 'model:write' })
+    .input(ZRecordValidationInput)
+    .mutation(({ ctx, input }) => recordValidationResults(serviceContext(ctx), input)),
+  setAlias: protectedProcedure
+    .meta({ scope: 'model:write' })
+    .input(z.object({ modelName: ZModelName, alias: z.string(), version: z.number().int() }))
+    .mutation(({ ctx, input }) => setModelAlias(serviceContext(ctx), input)),
+  deleteAlias: protectedProcedure
+    .meta({ scope: 'model:write' })
+    .input(z.object({ modelName: ZModelName, alias: z.string() }))
+    .mutation(({ ctx, input }) => deleteModelAlias(serviceContext(ctx), input)),
+});

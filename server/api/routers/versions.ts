@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ZModelName, ZVersionRef } from '../../contracts/model-registry';
+import { archiveVersion, demoteVersion, promoteToStaging, rollbackModel } from '../../services/change-version-stage';
+import { getModelVersionView } from '../../services/read-model-registry';
+import { serviceContext } from '../service-context-of';
+import { createTRPCRouter, protectedProcedure } from '../trpc';
+
+// Owner actions: the scope is necessary, ownership of the model is checked in the services.
+export const versionsRouter = createTRPCRouter({
+  get: protectedProcedure
+    .meta({ scope: 'model:read' })
+    .input(ZVersionRef)
+    .query(({ ctx, input }) => getModelVersionView(ctx.db, input.modelName, input.version)),
+  /** development -> staging. Production is reached through an approved promotion request (promotions router). */
+  promote: protectedProcedure
+    .meta({ scope: 'model:approve' })
+    .input(ZVersionRef)
+    .mutation(({ ctx, input }) => promoteToStaging(serviceContext(ctx), input)),
+  demote: protectedProcedure
+    .meta({ scope: 'model:approve' })
+    .input(ZVersionRef)
+    .mutation(({ ctx, input }) => demoteVersion(serviceContext(ctx), input)),
+  archive: protectedProcedure
+    .meta({ scope: 'model:approve' })
+    .input(ZVersionRef.extend({ reason: z.string().max(5000).optional() }))
+    .mutation(({ ctx, input }) => archiveVersion(serviceContext(ctx), input)),
+  /** Production back to `previous`, in one step. */
+  rollback: protectedProcedure
+    .meta({ scope: 'model:approve' })
+    .input(z.object({ modelName: ZModelName, reason: z.string().max(5000).optional() }))
+    .mutation(({ ctx, input }) => rollbackModel(serviceContext(ctx), input)),
+});

@@ -1,0 +1,66 @@
+import type { TPrincipal } from '../auth/principal';
+import { db as defaultDb, type Db } from '../db/client';
+import { ARCHIVE_AFTER_DAYS, isArchivable } from '../domain/model-lifecycle';
+import { archiveVersionIn } from './change-version-stage';
+import { lockModel } from './model-registry-core';
+import { newRequestId, type ServiceContext } from './service-context';
+
+export const ARCHIVAL_JOB: TPrincipal = { kind: 'system', name: 'archival-job', scopes: [] };
+
+/**
+ * Archives every version not served for the archival period (see isArchivable): last served as
+ * workers report, or - until they report - since it left production. One transaction per
+ * version, re-checked under the model's lock, so a version promoted meanwhile is left alone.
+ */
+export async function archiveStaleVersions(ctx: ServiceContext, opts: { days?: number } = {}) {
+  const now = ctx.now?.() ?? new Date();
+  const days = opts.days ?? ARCHIVE_AFTER_DAYS;
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
+  const candidates = await ctx.db.modelVersion.findMany({
+    where: {
+      stage: { in: ['development', 'staging'] },
+      OR: [{ lastServedAt: { lte: cutoff } }, { lastServedAt: null, leftProductionAt: { lte: cutoff } }],
+    },
+    include: { model: { select: { name: true } } },
+    orderBy: [{ modelId: 'asc' }, { version: 'asc' }],
+  });
+  const archived: { model: string; version: number }[] = [];
+  for (const candidate of candidates) {
+    await ctx.db.$transaction(async (tx) => {
+      const model = await lockModel(tx, candidate.model.name);
+      const version = await tx.modelVersion.findUniqueOrThrow({ where: { id: candidate.id } });
+      if (!isArchivable(version, now, days)) return;
+      const last = version.lastServedAt ?? version.leftProductionAt;
+      await archiveVersionIn(tx, ctx, model, version, 'auto-archive', `not served since ${last!.toISOString()} (${days} days)`);
+      archived.push({ model: model.name, version: version.version });
+    });
+  }
+  return { archived, checkedAt: now.toISOString() };
+}
+
+/**
+ * Runs the archival job in this process every `intervalMs` (default hourly); returns a stop
+ * function. With several control-plane replicas each runs it: the per-model lock and the
+ * re-check make concurrent runs harmless.
+ */
+export function startArchivalSchedule(opts: { intervalMs?: number; db?: Db; now?: () => Date; log?: (line: string) => void } = {}): () => void {
+  const intervalMs = opts.intervalMs ?? 3_600_000;
+  const log = opts.log ?? ((line: string) => console.log(line));
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const result = await archiveStaleVersions({ db: opts.db ?? defaultDb(), actor: ARCHIVAL_JOB, requestId: newRequestId(), now: opts.now });
+      if (result.archived.length) log(`[archival] archived ${result.archived.map((a) => `${a.model} v${a.version}`).join(', ')}`);
+    } catch (err) {
+      console.error('[archival] run failed', err);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}

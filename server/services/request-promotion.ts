@@ -1,0 +1,70 @@
+import { principalLabel, principalUserId } from '../auth/principal';
+import { ZRequestPromotionInput } from '../contracts/model-registry';
+import type { z } from 'zod';
+import { DomainError, parseInput } from '../domain/errors';
+import { describeUnmet, unmetGates } from '../domain/model-lifecycle';
+import { aliasTarget, enqueueWebhookEvent, evidenceMarker, gateEvidence, loadVersion, lockModel, nowOf } from './model-registry-core';
+import { recordAuditEvent } from './record-audit-event';
+import type { ServiceContext } from './service-context';
+
+/**
+ * Asks for a staging version to go to production. The evidence gates (complete, validation,
+ * benchmark within SLA) must already pass - a request the owners could not approve is refused
+ * (409, listing the unmet gates); approval by an owner is the one gate left open.
+ */
+export async function requestPromotion(ctx: ServiceContext, raw: z.input<typeof ZRequestPromotionInput>) {
+  const input = parseInput(ZRequestPromotionInput, raw, 'promotion request');
+  const now = nowOf(ctx);
+  return ctx.db.$transaction(async (tx) => {
+    const model = await lockModel(tx, input.modelName);
+    const version = await loadVersion(tx, model, input.version);
+    if (version.stage !== 'staging') {
+      throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} is in ${version.stage}: only a staging version can be requested for production`, { mlflowErrorCode: 'INVALID_STATE' });
+    }
+    const open = await tx.promotionRequest.findFirst({ where: { versionId: version.id, status: 'requested' } });
+    if (open) throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} already has an open promotion request (${open.id})`, { requestId: open.id });
+    const unmet = unmetGates(['complete', 'validation', 'benchmark'], await gateEvidence(tx, model, version));
+    if (unmet.length) {
+      throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} cannot be requested for production; unmet gates: ${describeUnmet(unmet)}`, {
+        unmet,
+        mlflowErrorCode: 'INVALID_STATE',
+      });
+    }
+    const production = await aliasTarget(tx, model.id, 'production');
+    const request = await tx.promotionRequest.create({
+      data: {
+        modelId: model.id,
+        versionId: version.id,
+        requestedById: principalUserId(ctx.actor),
+        requestedByLabel: principalLabel(ctx.actor),
+        requestedAt: now,
+        comment: input.comment,
+        evidence: await evidenceMarker(tx, version.id),
+        replacesVersionId: production?.id ?? null,
+      },
+    });
+    await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
+      action: 'promotion.requested',
+      subjectType: 'promotion_request',
+      subjectId: request.id,
+      after: { model: model.name, version: version.version, replaces: production?.version ?? null, comment: input.comment },
+    });
+    await enqueueWebhookEvent(tx, now, model, 'promotion.requested', { requestId: request.id, version: version.version, requestedBy: request.requestedByLabel, comment: input.comment });
+    return request;
+  });
+}
+
+/** The requester takes back an open request. */
+export async function withdrawPromotion(ctx: ServiceContext, requestId: string) {
+  return ctx.db.$transaction(async (tx) => {
+    const request = await tx.promotionRequest.findUnique({ where: { id: requestId }, include: { model: true } });
+    if (!request) throw new DomainError('NOT_FOUND', `no promotion request ${requestId}`);
+    await lockModel(tx, request.model.name);
+    const current = await tx.promotionRequest.findUniqueOrThrow({ where: { id: requestId } });
+    if (current.requestedById === null || current.requestedById !== principalUserId(ctx.actor)) throw new DomainError('FORBIDDEN', 'only the requester may withdraw a promotion request');
+    if (current.status !== 'requested') throw new DomainError('CONFLICT', `the request is ${current.status}, not open`);
+    const updated = await tx.promotionRequest.update({ where: { id: requestId }, data: { status: 'withdrawn', decidedAt: nowOf(ctx) } });
+    await recordAuditEvent(tx, ctx.actor, ctx.requestId, { action: 'promotion.withdrawn', subjectType: 'promotion_request', subjectId: requestId, before: { status: 'requested' }, after: { status: 'withdrawn' } });
+    return updated;
+  });
+}
