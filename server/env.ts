@@ -16,6 +16,8 @@ const ZServerEnv = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The dashboard listens here; 0.0.0.0 to serve other machines (behind TLS). */
   BALLAST_HOST: z.string().default('127.0.0.1'),
+  /** In-process jobs (archival, webhook delivery, canary evaluation): on, or off on replicas that should not run them. */
+  BALLAST_JOBS: z.enum(['on', 'off']).default('on'),
   BALLAST_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Where run artifacts (content-addressed blobs) live; default <data dir>/artifacts. */
   BALLAST_ARTIFACT_ROOT: z.string().min(1).optional(),
