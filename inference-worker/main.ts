@@ -1,0 +1,72 @@
+// npm run worker: one inference worker process (issue 5). Configuration: inference-worker/env.ts.
+import path from 'node:path';
+import { loadPersistedState, startDesiredStatePoller, startReporter, type ControlPlaneOptions } from './control-plane';
+import { workerEnv } from './env';
+import { ControlPlaneModelSource, DiskCachedSource } from './model-source';
+import { controlPlaneShipper } from './prediction-log';
+import { createWorker } from './worker';
+
+const log = (line: string) => console.log(`[worker] ${line}`);
+
+async function main() {
+  const env = workerEnv();
+  const dataDir = path.resolve(env.BALLAST_WORKER_DATA_DIR);
+  const cp: ControlPlaneOptions = {
+    baseUrl: env.BALLAST_CONTROL_PLANE_URL,
+    token: env.BALLAST_WORKER_TOKEN,
+    refs: env.BALLAST_WORKER_MODELS,
+    stateFile: path.join(dataDir, 'desired-state.json'),
+    log,
+  };
+  const worker = createWorker(
+    {
+      batchWindowMs: env.BALLAST_WORKER_BATCH_WINDOW_MS,
+      maxBatchSize: env.BALLAST_WORKER_MAX_BATCH_SIZE,
+      queueLimitRows: env.BALLAST_WORKER_QUEUE_LIMIT,
+      requestDeadlineMs: env.BALLAST_WORKER_REQUEST_DEADLINE_MS,
+      maxRowsPerRequest: env.BALLAST_WORKER_MAX_ROWS_PER_REQUEST,
+      maxBodyBytes: env.BALLAST_WORKER_MAX_BODY_BYTES,
+      intraOpThreads: env.BALLAST_WORKER_THREADS,
+      provider: env.BALLAST_WORKER_EXECUTION_PROVIDER,
+      inference: env.BALLAST_WORKER_INFERENCE,
+      slowMs: env.BALLAST_WORKER_SLOW_MS,
+      spoolFile: path.join(dataDir, 'prediction-log.spool.jsonl'),
+      logFlushIntervalMs: env.BALLAST_WORKER_LOG_FLUSH_MS,
+    },
+    {
+      source: new DiskCachedSource(new ControlPlaneModelSource(cp.baseUrl, cp.token), path.join(dataDir, 'models')),
+      ship: controlPlaneShipper(cp.baseUrl, cp.token, env.BALLAST_WORKER_ID),
+      log,
+    },
+  );
+  log(`inference ${worker.host.mode}, batch window ${env.BALLAST_WORKER_BATCH_WINDOW_MS} ms, max batch ${env.BALLAST_WORKER_MAX_BATCH_SIZE}, ${env.BALLAST_WORKER_THREADS} intra-op thread(s), provider preference ${env.BALLAST_WORKER_EXECUTION_PROVIDER}`);
+  // Serve the last known state at once (the control plane may be down), then follow the control plane.
+  const persisted = await loadPersistedState(cp.stateFile);
+  if (persisted) {
+    log(`serving the persisted desired state ${persisted.revision} until the control plane answers`);
+    void worker.applyDesiredState(persisted);
+  }
+  const poller = startDesiredStatePoller(worker, cp, env.BALLAST_WORKER_POLL_INTERVAL_MS);
+  const reporter = startReporter(worker, cp, env.BALLAST_WORKER_ID, env.BALLAST_WORKER_REPORT_INTERVAL_MS);
+  const port = await worker.listen(env.BALLAST_WORKER_PORT, env.BALLAST_WORKER_HOST);
+  log(`listening on http://${env.BALLAST_WORKER_HOST}:${port} serving ${env.BALLAST_WORKER_MODELS.join(', ')}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: draining in-flight requests and flushing the prediction log`);
+    poller.stop();
+    reporter.stop();
+    await worker.shutdown();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(`[worker] ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ZPredictRequest, type TPredictResponse } from '../server/contracts/worker-predict';
+import { ZOipInferRequest } from '../server/contracts/worker-oip';
+import { formatZodIssues } from '../server/contracts/zod-issues';
+import { readPrediction, type ItemOutcome } from '../server/domain/model-output';
+import { oipInputToRows, rowsToOipOutput } from '../server/domain/oip-tensor';
+import { packRows } from '../server/domain/predict-input';
+import { describeError, HttpError, parseJson, readBody, sendJson } from './http-io';
+import type { PredictionLog } from './prediction-log';
+import type { RouteChoice, VersionRegistry } from './version-registry';
+import type { WorkerMetrics } from './worker-metrics';
+
+/*
+ * POST /predict and POST /v2/models/{name}[/versions/{v}]/infer share one path: parse, route to a
+ * version, validate against its signature, queue for a batch, answer, count, log. Only the body
+ * shapes differ.
+ */
+
+export interface PredictDeps {
+  registry: VersionRegistry;
+  metrics: WorkerMetrics;
+  log: PredictionLog | null;
+  maxBodyBytes: number;
+  maxRowsPerRequest: number;
+  deadlineMs: number;
+  logError: (line: string) => void;
+}
+
+interface Served {
+  choice: RouteChoice;
+  out: Float32Array;
+  rows: number;
+}
+
+/** Runs validated rows through the chosen version's queue, counting the outcome against that version. */
+async function serve(
+  deps: PredictDeps,
+  choice: RouteChoice,
+  pack: () => { data: Float32Array; rows: number },
+  started: number,
+): Promise<Served> {
+  const { entry } = choice;
+  const labels = [entry.model, String(entry.version)];
+  try {
+    const { data, rows } = pack();
+    const out = await entry.queue!.submit(data, rows, deps.deadlineMs);
+    entry.lastServedAt = Date.now();
+    deps.metrics.requests.inc(labels);
+    deps.metrics.rows.inc(labels, rows);
+    deps.metrics.latency.observe(labels, (performance.now() - started) / 1000);
+    return { choice, out, rows };
+  } catch (err) {
+    const d = describeError(err);
+    deps.metrics.errors.inc([...labels, String(d.status)]);
+    if (d.status >= 500 && d.status !== 504) deps.logError(`${entry.model} v${entry.version}: ${(err as Error).stack ?? err}`);
+    throw err;
+  }
+}
+
+function fail(deps: PredictDeps, res: ServerResponse, err: unknown): void {
+  const d = describeError(err);
+  if (d.status < 500 || d.status === 504) deps.metrics.badRequests.inc([d.reason]);
+  else if (d.status === 500 && !(err instanceof HttpError)) deps.logError(String((err as Error).stack ?? err));
+  sendJson(res, d.status, { error: d.message }, d.headers);
+}
+
+export async function handlePredict(deps: PredictDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const requestId = randomUUID();
+  let body: ReturnType<typeof ZPredictRequest.parse>;
+  let choice: RouteChoice;
+  try {
+    const parsed = ZPredictRequest.safeParse(parseJson(await readBody(req, deps.maxBodyBytes)));
+    if (!parsed.success) throw new HttpError(400, `invalid request: ${formatZodIssues(parsed.error).join('; ')}`, 'invalid_request');
+    body = parsed.data;
+    choice = deps.registry.route(body.model, body.routing_key ?? requestId, body.version);
+  } catch (err) {
+    return fail(deps, res, err);
+  }
+  const sig = choice.entry.signature!;
+  let served: Served;
+  try {
+    served = await serve(
+      deps,
+      choice,
+      () => ({ data: packRows(body.inputs, { width: sig.width, features: sig.features, allowNonFinite: sig.allowNonFinite, maxRows: deps.maxRowsPerRequest }), rows: body.inputs.length }),
+      started,
+    );
+  } catch (err) {
+    const d = describeError(err);
+    deps.log?.record({ requestId, model: body.model, version: choice.entry.version, variant: choice.variant, items: body.inputs, outcomes: [], latencyMs: performance.now() - started, error: d.message });
+    return fail(deps, res, err);
+  }
+  const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+  const outcomes: ItemOutcome[] = [];
+  for (let r = 0; r < served.rows; r++) outcomes.push(readPrediction(served.out, r, sig.outputWidth, sig.labels));
+  const response: TPredictResponse = {
+    request_id: requestId,
+    model: body.model,
+    variant: choice.variant,
+    predictions: outcomes.map((o) => ({ ...o, model_version: choice.entry.version, latency_ms: latencyMs })),
+  };
+  sendJson(res, 200, response);
+  deps.log?.record({ requestId, model: body.model, version: choice.entry.version, variant: choice.variant, items: body.inputs, outcomes, latencyMs, error: null });
+}
+
+export async function handleInfer(deps: PredictDeps, req: IncomingMessage, res: ServerResponse, model: string, version: number | undefined): Promise<void> {
+  const started = performance.now();
+  let body: ReturnType<typeof ZOipInferRequest.parse>;
+  let choice: RouteChoice;
+  let requestId: string;
+  try {
+    const parsed = ZOipInferRequest.safeParse(parseJson(await readBody(req, deps.maxBodyBytes)));
+    if (!parsed.success) throw new HttpError(400, `invalid inference request: ${formatZodIssues(parsed.error).join('; ')}`, 'invalid_request');
+    body = parsed.data;
+    requestId = body.id ?? randomUUID();
+    const key = typeof body.parameters?.routing_key === 'string' ? body.parameters.routing_key : requestId;
+    choice = deps.registry.route(model, key, version);
+  } catch (err) {
+    return fail(deps, res, err);
+  }
+  const sig = choice.entry.signature!;
+  let served: Served;
+  let rowsForLog: unknown[] = [];
+  try {
+    const wanted = body.outputs?.map((o) => o.name) ?? [];
+    const unknown = wanted.find((n) => n !== sig.outputName);
+    if (unknown) throw new HttpError(400, `outputs: unknown output '${unknown}'; this model has '${sig.outputName}'`, 'invalid_input');
+    served = await serve(
+      deps,
+      choice,
+      () => {
+        const packed = oipInputToRows(body.inputs, { name: sig.inputName, width: sig.width, maxRows: deps.maxRowsPerRequest, allowNonFinite: sig.allowNonFinite });
+        if (deps.log) rowsForLog = Array.from({ length: packed.rows }, (_, r) => Array.from(packed.data.subarray(r * sig.width, (r + 1) * sig.width)));
+        return packed;
+      },
+      started,
+    );
+  } catch (err) {
+    return fail(deps, res, err);
+  }
+  sendJson(res, 200, {
+    model_name: model,
+    model_version: String(choice.entry.version),
+    id: requestId,
+    outputs: [rowsToOipOutput(sig.outputName, served.out, served.rows, sig.outputWidth)],
+  });
+  if (deps.log) {
+    const outcomes = rowsForLog.map((_, r) => readPrediction(served.out, r, sig.outputWidth, sig.labels));
+    deps.log.record({ requestId, model, version: choice.entry.version, variant: choice.variant, items: rowsForLog, outcomes, latencyMs: performance.now() - started, error: null });
+  }
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desiredVersion, LogReceiver, metricValue, model, postJson, startWorker, state, waitFor, type Running } from './testing/harness';
+
+// The prediction log against a real HTTP receiver that goes away and comes back: nothing is lost.
+const m = model(31);
+const receiver = new LogReceiver();
+let w: Running;
+
+beforeAll(async () => {
+  const url = await receiver.start();
+  w = await startWorker({ logUrl: url });
+  w.source.put('churn', 1, m.bytes);
+  await w.worker.applyDesiredState(state('r1', 'churn', [desiredVersion(1, m, 10_000)]));
+});
+afterAll(async () => {
+  await w.close();
+  await receiver.stop();
+});
+
+const send = (n: number, from: number) =>
+  Promise.all(Array.from({ length: n }, (_, i) => postJson(`${w.url}/predict`, { model: 'churn', inputs: [Array.from({ length: 8 }, (_, j) => from + i + j)] })));
+
+describe('prediction log', () => {
+  it('ships records with the contract fields', async () => {
+    const [res] = await send(1, 0);
+    await waitFor(() => receiver.records.length === 1, 'one record');
+    const r = receiver.records[0]!;
+    expect(r.request_id).toBe(res!.json.request_id);
+    expect(r).toMatchObject({ item: 0, model: 'churn', model_version: 1, variant: 'stable', error: null });
+    expect(r.input_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('spools while the receiver is down and replays in order when it returns, losing none', async () => {
+    await receiver.stop();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(...(await send(10, 100 + i * 10)).map((r) => String(r.json.request_id)));
+    await waitFor(async () => metricValue(await (await fetch(`${w.url}/metrics`)).text(), 'ballast_worker_prediction_log_spooled_total') === 50, '50 spooled records');
+    expect(readFileSync(w.spoolFile, 'utf8').trim().split('\n')).toHaveLength(50);
+    await receiver.start(); // same port
+    await waitFor(() => receiver.records.length === 51, 'replayed records', 30_000);
+    const replayed = receiver.records.slice(1).map((r) => r.request_id);
+    expect(new Set(replayed)).toEqual(new Set(ids));
+    // Spool order is arrival order: timestamps never go backwards.
+    const times = receiver.records.slice(1).map((r) => r.timestamp);
+    expect([...times].sort()).toEqual(times);
+  });
+});

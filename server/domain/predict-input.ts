@@ -1,0 +1,63 @@
+import { DomainError } from './errors';
+
+/*
+ * Checks /predict rows against a model's signature and packs them into the float32 row-major buffer
+ * the model takes. Every refusal is a 400 whose message names the row, the column and the rule, so a
+ * client can fix its request without reading worker logs.
+ */
+
+export interface RowSignature {
+  /** Columns of the model's single 2-D input. */
+  width: number;
+  features?: readonly string[];
+  allowNonFinite: boolean;
+  /** Rows accepted in one request (the queue takes bigger ones in chunks; this bounds memory). */
+  maxRows: number;
+}
+
+const bad = (message: string) => new DomainError('BAD_REQUEST', message);
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : typeof v;
+}
+
+function cell(v: unknown, where: string, sig: RowSignature): number {
+  if (typeof v !== 'number') {
+    if (v === null && sig.allowNonFinite) return NaN; // a model that handles missing values reads null as NaN
+    throw bad(`${where}: expected a number, got ${describe(v)}`);
+  }
+  // JSON has no NaN or Infinity literals, but 1e999 parses to Infinity and 1e300 overflows float32.
+  if (!Number.isFinite(Math.fround(v)) && !sig.allowNonFinite) {
+    throw bad(`${where}: ${v} is ${Number.isFinite(v) ? 'outside the float32 range' : 'not finite'}; this model's signature allows finite numbers only`);
+  }
+  return v;
+}
+
+export function packRows(inputs: readonly unknown[], sig: RowSignature): Float32Array {
+  if (inputs.length === 0) throw bad('inputs: empty batch; send at least one row');
+  if (inputs.length > sig.maxRows) throw bad(`inputs: ${inputs.length} rows is over the limit of ${sig.maxRows} per request`);
+  const out = new Float32Array(inputs.length * sig.width);
+  let featureIndex: Map<string, number> | null = null;
+  inputs.forEach((row, r) => {
+    const base = r * sig.width;
+    if (Array.isArray(row)) {
+      if (row.length !== sig.width) throw bad(`inputs[${r}]: expected ${sig.width} features, got ${row.length}`);
+      for (let c = 0; c < sig.width; c++) out[base + c] = cell(row[c], `inputs[${r}][${c}]`, sig);
+      return;
+    }
+    if (row === null || typeof row !== 'object') throw bad(`inputs[${r}]: expected an array of ${sig.width} numbers or a {feature: value} object, got ${describe(row)}`);
+    if (!sig.features) throw bad(`inputs[${r}]: this model has no feature names; send each row as an array of ${sig.width} numbers`);
+    featureIndex ??= new Map(sig.features.map((f, i) => [f, i]));
+    const record = row as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!featureIndex.has(key)) throw bad(`inputs[${r}]: unknown feature '${key}'`);
+    }
+    sig.features.forEach((f, c) => {
+      if (!(f in record)) throw bad(`inputs[${r}]: missing feature '${f}'`);
+      out[base + c] = cell(record[f], `inputs[${r}].${f}`, sig);
+    });
+  });
+  return out;
+}
