@@ -158,7 +158,18 @@ export const ZDecidePromotionInput = z.object({
 });
 export type TDecidePromotionInput = z.input<typeof ZDecidePromotionInput>;
 
-export const ZWebhookEvent = z.enum(['version.created', 'promotion.requested', 'promotion.approved', 'promotion.rejected', 'stage.changed', 'alias.moved', 'rollback']);
+export const ZWebhookEvent = z.enum([
+  'version.created',
+  'promotion.requested',
+  'promotion.approved',
+  'promotion.rejected',
+  'stage.changed',
+  'alias.moved',
+  'rollback',
+  // Monitoring: every raised alert, and drift alerts for a retraining pipeline to act on.
+  'alert.raised',
+  'drift.detected',
+]);
 export type TWebhookEvent = z.infer<typeof ZWebhookEvent>;
 export const ZCreateWebhookInput = z.object({
   /** Omitted: every model. */
