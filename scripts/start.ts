@@ -9,6 +9,7 @@ import { exitWithError } from './cli-errors';
 import { loadOrCreateAuthSecret } from './lib/auth-secret-file';
 import { ensureDemoSignIn, type DemoSignIn } from './lib/demo-sign-in';
 import { ensureBuilt, startNextServer, waitForHealth } from './lib/next-server';
+import { ensureLocalWorkerToken, startWorkerProcess } from './lib/worker-process';
 
 const log = (line: string) => console.log(`[ballast] ${line}`);
 
@@ -16,6 +17,9 @@ async function main() {
   const { values } = parseArgs({ options: { 'no-demo': { type: 'boolean', default: false } } });
   const env = serverEnv();
   const port = env.PORT;
+  // Which models the local worker serves (e.g. churn@production); none: no worker.
+  const workerModels = process.env.BALLAST_WORKER_MODELS ?? '';
+  const workerPort = Number(process.env.BALLAST_WORKER_PORT ?? 8080);
   const baseUrl = `http://localhost:${port}`;
 
   log('starting the database...');
@@ -30,13 +34,13 @@ async function main() {
 
   const secret = loadOrCreateAuthSecret(dataDir());
   let demo: DemoSignIn | null = null;
-  if (!values['no-demo']) {
-    const db = createDb(database.url, 1);
-    try {
-      demo = await ensureDemoSignIn(db, dataDir());
-    } finally {
-      await db.$disconnect();
-    }
+  let workerToken: string | null = null;
+  const setupDb = createDb(database.url, 1);
+  try {
+    if (!values['no-demo']) demo = await ensureDemoSignIn(setupDb, dataDir());
+    if (workerModels) workerToken = await ensureLocalWorkerToken(setupDb, dataDir());
+  } finally {
+    await setupDb.$disconnect();
   }
 
   const childEnv: NodeJS.ProcessEnv = {
@@ -52,11 +56,17 @@ async function main() {
   log(`starting the dashboard on ${baseUrl}...`);
   const server = startNextServer({ port, host: env.BALLAST_HOST, env: childEnv, quiet: true });
 
+  let worker: ReturnType<typeof startWorkerProcess> | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping...');
+    // The worker drains its requests and flushes its prediction log to the dashboard first.
+    if (worker && worker.exitCode === null) {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker!.once('exit', r));
+    }
     server.kill('SIGTERM');
     await database.close();
     process.exit(code);
@@ -71,6 +81,14 @@ async function main() {
   });
 
   await waitForHealth(`http://127.0.0.1:${port}`, server);
+  if (workerModels && workerToken) {
+    worker = startWorkerProcess({ controlPlaneUrl: `http://127.0.0.1:${port}`, token: workerToken, models: workerModels, port: workerPort, dataDir: dataDir() });
+    log(`inference worker on http://127.0.0.1:${workerPort} serving ${workerModels}`);
+  } else if (workerModels) {
+    log('no inference worker: it needs an admin to own its token (npm run user:create -- --role admin)');
+  } else {
+    log('no inference worker: set BALLAST_WORKER_MODELS (e.g. churn@production) to serve models');
+  }
   log(`Ballast is up: ${baseUrl}`);
   if (demo) log(`sign in as ${demo.email} / ${demo.password}`);
   else log('no demo: create the first admin with `npm run user:create -- --email you@example.com --role admin`');
