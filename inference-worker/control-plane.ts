@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { ZDesiredState, type TDesiredState } from '../server/contracts/worker-desired-state';
 import { LATENCY_BUCKETS_MS, type TWorkerReport } from '../server/contracts/worker-report';
+import type { BenchmarkRunner } from './benchmark';
 import type { FetchFn } from './model-source';
 import type { Worker } from './worker';
 
@@ -19,6 +20,8 @@ export interface ControlPlaneOptions {
   stateFile: string;
   fetchFn?: FetchFn;
   log: (line: string) => void;
+  /** Runs the latency benchmarks the control plane asks for; absent, they are ignored. */
+  benchmarks?: BenchmarkRunner;
 }
 
 const auth = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
@@ -55,6 +58,7 @@ export function startDesiredStatePoller(worker: Worker, o: ControlPlaneOptions, 
     try {
       const state = await fetchDesiredState(o);
       lastError = '';
+      if (state.benchmarks?.length) void o.benchmarks?.offer(state.benchmarks);
       if (state.revision === worker.desiredRevision()) return;
       const { failures } = await worker.applyDesiredState(state);
       if (!failures.length) await persist(o.stateFile, state);

@@ -1,5 +1,6 @@
 // npm run worker: one inference worker process (issue 5). Configuration: inference-worker/env.ts.
 import path from 'node:path';
+import { BenchmarkRunner } from './benchmark';
 import { loadPersistedState, startDesiredStatePoller, startReporter, type ControlPlaneOptions } from './control-plane';
 import { workerEnv } from './env';
 import { ControlPlaneModelSource, DiskCachedSource } from './model-source';
@@ -18,6 +19,7 @@ async function main() {
     stateFile: path.join(dataDir, 'desired-state.json'),
     log,
   };
+  const source = new DiskCachedSource(new ControlPlaneModelSource(cp.baseUrl, cp.token), path.join(dataDir, 'models'));
   const worker = createWorker(
     {
       batchWindowMs: env.BALLAST_WORKER_BATCH_WINDOW_MS,
@@ -34,12 +36,13 @@ async function main() {
       logFlushIntervalMs: env.BALLAST_WORKER_LOG_FLUSH_MS,
     },
     {
-      source: new DiskCachedSource(new ControlPlaneModelSource(cp.baseUrl, cp.token), path.join(dataDir, 'models')),
+      source,
       ship: controlPlaneShipper(cp.baseUrl, cp.token, env.BALLAST_WORKER_ID),
       log,
     },
   );
   log(`inference ${worker.host.mode}, batch window ${env.BALLAST_WORKER_BATCH_WINDOW_MS} ms, max batch ${env.BALLAST_WORKER_MAX_BATCH_SIZE}, ${env.BALLAST_WORKER_THREADS} intra-op thread(s), provider preference ${env.BALLAST_WORKER_EXECUTION_PROVIDER}`);
+  cp.benchmarks = new BenchmarkRunner({ worker, source, baseUrl: cp.baseUrl, token: cp.token, maxBatchSize: env.BALLAST_WORKER_MAX_BATCH_SIZE, intraOpThreads: env.BALLAST_WORKER_THREADS, log });
   // Serve the last known state at once (the control plane may be down), then follow the control plane.
   const persisted = await loadPersistedState(cp.stateFile);
   if (persisted) {

@@ -23,6 +23,8 @@ const ZServerEnv = z.object({
   BALLAST_ARTIFACT_ROOT: z.string().min(1).optional(),
   /** Largest single artifact accepted (bytes); larger uploads get 413. */
   BALLAST_ARTIFACT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
+  /** GET /api/metrics without credentials: on for a Prometheus on a trusted network; off (default) needs a token with monitoring:read. */
+  BALLAST_METRICS_PUBLIC: z.enum(['on', 'off']).default('off'),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

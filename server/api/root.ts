@@ -1,7 +1,10 @@
+import { alertsRouter } from './routers/alerts';
 import { auditRouter } from './routers/audit';
 import { datasetsRouter } from './routers/datasets';
+import { deploymentsRouter } from './routers/deployments';
 import { experimentsRouter } from './routers/experiments';
 import { modelsRouter } from './routers/models';
+import { monitoringRouter } from './routers/monitoring';
 import { promotionsRouter } from './routers/promotions';
 import { runsRouter } from './routers/runs';
 import { sessionRouter } from './routers/session';
@@ -9,6 +12,7 @@ import { tokensRouter } from './routers/tokens';
 import { usersRouter } from './routers/users';
 import { versionsRouter } from './routers/versions';
 import { webhooksRouter } from './routers/webhooks';
+import { workersRouter } from './routers/workers';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -23,6 +27,10 @@ export const appRouter = createTRPCRouter({
   versions: versionsRouter,
   promotions: promotionsRouter,
   webhooks: webhooksRouter,
+  deployments: deploymentsRouter,
+  workers: workersRouter,
+  alerts: alertsRouter,
+  monitoring: monitoringRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,6 +14,7 @@ export const SCOPES = [
   'deployment:read',
   'deployment:write',
   'monitoring:read',
+  'feedback:write',
   'worker:report',
   'audit:read',
   'token:manage',
@@ -28,7 +29,7 @@ const READ: TScope[] = ['experiment:read', 'dataset:read', 'model:read', 'deploy
 
 export const ROLE_SCOPES: Record<TRole, readonly TScope[]> = {
   viewer: READ,
-  engineer: [...READ, 'experiment:write', 'dataset:write', 'model:write', 'model:approve', 'deployment:write', 'token:manage'],
+  engineer: [...READ, 'experiment:write', 'dataset:write', 'model:write', 'model:approve', 'deployment:write', 'feedback:write', 'token:manage'],
   admin: SCOPES,
 };
 
@@ -37,7 +38,7 @@ export const TOKEN_SCOPES = ['ingest', 'worker', 'admin'] as const;
 export type TTokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const TOKEN_SCOPE_GRANTS: Record<TTokenScope, readonly TScope[]> = {
-  ingest: ['experiment:read', 'experiment:write', 'dataset:read', 'dataset:write', 'model:read', 'model:write'],
+  ingest: ['experiment:read', 'experiment:write', 'dataset:read', 'dataset:write', 'model:read', 'model:write', 'feedback:write', 'monitoring:read'],
   worker: ['model:read', 'deployment:read', 'worker:report'],
   admin: SCOPES,
 };

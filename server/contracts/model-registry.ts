@@ -166,6 +166,10 @@ export const ZWebhookEvent = z.enum([
   'stage.changed',
   'alias.moved',
   'rollback',
+  // Deployments: started, changed (paused, resumed, a canary step), promoted; a rollback fires `rollback`.
+  'deployment.created',
+  'deployment.updated',
+  'deployment.promoted',
   // Monitoring: every raised alert, and drift alerts for a retraining pipeline to act on.
   'alert.raised',
   'drift.detected',

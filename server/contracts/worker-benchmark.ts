@@ -1,32 +1,25 @@
 import { z } from 'zod';
+import { ZBenchmarkReport as ZRegistryBenchmarkReport } from './model-registry';
 
 /**
- * The promotion gate's latency evidence: the control plane asks a worker to measure a version at
- * its configured batch size (POST /admin/benchmark on the worker, worker token) and stores the report.
+ * The promotion gate's latency evidence, measured on request. The control plane lists pending
+ * requests in the desired state (`benchmarks`); a worker serving the model measures the version at
+ * the requested batch size and posts ONE report shape, the registry's, to
+ * POST /api/v1/models/{name}/versions/{version}/benchmarks (scope worker:report).
  */
 
 export const ZBenchmarkRequest = z.object({
+  /** Identifies the request: a worker runs each id at most once. */
+  id: z.string().min(1),
   model: z.string().min(1),
   version: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The worker's configured max batch size when absent. */
   batch_size: z.number().int().positive().max(4096).optional(),
   iterations: z.number().int().positive().max(100_000).default(200),
 });
 export type TBenchmarkRequest = z.infer<typeof ZBenchmarkRequest>;
 
-export const ZBenchmarkReport = z.object({
-  model: z.string(),
-  version: z.number().int(),
-  batch_size: z.number().int(),
-  iterations: z.number().int(),
-  p50_ms: z.number(),
-  p99_ms: z.number(),
-  throughput_rows_per_s: z.number(),
-  hardware: z.object({
-    cpu: z.string(),
-    cores: z.number().int(),
-    execution_provider: z.enum(['cpu', 'cuda']),
-    intra_op_threads: z.number().int(),
-  }),
-  measured_at: z.string(),
-});
+/** What the worker posts: the registry's benchmark evidence (hardware, batchSize, p50Ms, p99Ms, throughput). */
+export const ZBenchmarkReport = ZRegistryBenchmarkReport;
 export type TBenchmarkReport = z.infer<typeof ZBenchmarkReport>;

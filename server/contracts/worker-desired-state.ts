@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZBenchmarkRequest } from './worker-benchmark';
 import { ZGoldenExample, ZModelRef, ZModelSignature } from './worker-model';
 
 /**
@@ -48,5 +49,9 @@ export const ZDesiredState = z.object({
   revision: z.string().min(1),
   generated_at: z.string(),
   models: z.array(ZDesiredModel),
+  /** References the control plane could not resolve (unknown model, nothing in production): the worker keeps what it has. */
+  unresolved: z.array(z.object({ ref: z.string(), reason: z.string() })).optional(),
+  /** Latency benchmarks asked for by an owner (promotion gate evidence); older workers ignore them. */
+  benchmarks: z.array(ZBenchmarkRequest).optional(),
 });
 export type TDesiredState = z.infer<typeof ZDesiredState>;

@@ -17,6 +17,10 @@ export const ZPredictionLogRecord = z.object({
   latency_ms: z.number().nonnegative(),
   timestamp: z.string(),
   error: z.string().nullable(),
+  /** Optional (newer workers): the sticky routing key, for feedback by routing key. */
+  routing_key: z.string().max(256).nullable().optional(),
+  /** Optional (newer workers): the numeric input row, for input-feature drift. */
+  inputs: z.array(z.number()).max(100_000).optional(),
 });
 export type TPredictionLogRecord = z.infer<typeof ZPredictionLogRecord>;
 

@@ -1,6 +1,8 @@
 import { serverEnv } from '../env';
 import { startArchivalSchedule } from '../services/archive-stale-versions';
+import { startDriftSchedule } from '../services/compute-drift';
 import { startWebhookDeliveryWorker } from '../services/deliver-webhooks';
+import { startDeploymentEvaluation } from '../services/evaluate-deployments';
 
 /**
  * The control plane's in-process jobs, started once per server process (instrumentation.ts).
@@ -9,6 +11,6 @@ import { startWebhookDeliveryWorker } from '../services/deliver-webhooks';
  */
 export function startBackgroundJobs(): () => void {
   if (serverEnv().BALLAST_JOBS === 'off') return () => {};
-  const stops = [startArchivalSchedule(), startWebhookDeliveryWorker()];
+  const stops = [startArchivalSchedule(), startWebhookDeliveryWorker(), startDeploymentEvaluation(), startDriftSchedule()];
   return () => stops.forEach((stop) => stop());
 }

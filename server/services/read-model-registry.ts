@@ -6,8 +6,9 @@ import { evaluateGates, MLFLOW_STAGE_OF, type TGateName } from '../domain/model-
 import { matchesRegistryFilter, parseRegistryFilter } from '../domain/registry-search';
 import { decodePageToken, encodePageToken } from '../domain/run-search';
 import { uuidToRunId } from '../domain/run-id';
-import { principalUserId } from '../auth/principal';
-import { gateEvidence, loadModel, loadVersion } from './model-registry-core';
+import { hasScope } from '../auth/permissions';
+import { principalUserId, type TPrincipal } from '../auth/principal';
+import { gateEvidence, isAdmin, isOwner, loadModel, loadVersion } from './model-registry-core';
 import type { ServiceContext } from './service-context';
 
 /* Reads of the registry for the UI, tRPC clients and the MLflow API. */
@@ -207,12 +208,32 @@ const NEXT_GATES: Partial<Record<TModelStage, { to: TModelStage; gates: TGateNam
 };
 
 /**
+ * What the viewer may do on this model, for the UI to show or hide buttons (the services decide
+ * again on every action): request needs model:write; owner actions need model:approve and
+ * ownership (admins act on any model); approval is four-eyes, an admin override needs a reason.
+ */
+async function viewerRights(db: DbOrTx, modelId: string, viewer: TPrincipal | undefined) {
+  if (!viewer) return { userId: null, isOwner: false, isAdmin: false, canRequest: false, canManage: false };
+  const owner = await isOwner(db, modelId, viewer);
+  const admin = isAdmin(viewer);
+  return {
+    userId: principalUserId(viewer),
+    isOwner: owner,
+    isAdmin: admin,
+    canRequest: hasScope(viewer.scopes, 'model:write'),
+    canManage: hasScope(viewer.scopes, 'model:approve') && (owner || admin),
+  };
+}
+
+/**
  * Everything the model page shows: owners, aliases and their history, the versions timeline
  * with lineage (dataset versions -> run -> version), per version the gates checklist for its
- * next step with the evidence behind each gate, and the promotion requests.
+ * next step with the evidence behind each gate, and the promotion requests - with what the
+ * viewer (when given) may do on each.
  */
-export async function getModelDetails(db: DbOrTx, name: string) {
+export async function getModelDetails(db: DbOrTx, name: string, viewer?: TPrincipal) {
   const model = await loadModel(db, name);
+  const rights = await viewerRights(db, model.id, viewer);
   const summary = await getRegisteredModelView(db, name);
   const versions = await db.modelVersion.findMany({ where: { modelId: model.id }, include: { tags: true }, orderBy: { version: 'asc' } });
   const aliases = await db.modelAlias.findMany({ where: { modelId: model.id } });
@@ -223,7 +244,6 @@ export async function getModelDetails(db: DbOrTx, name: string) {
     versions.map(async (v) => {
       const evidence = await gateEvidence(db, model, v);
       const next = NEXT_GATES[v.stage];
-      const approvedRequest = requests.find((r) => r.versionId === v.id && r.status === 'approved');
       const run = runs.find((r) => r.id === v.runId);
       return {
         ...toVersionView(model.name, v, aliases),
@@ -234,10 +254,9 @@ export async function getModelDetails(db: DbOrTx, name: string) {
         evidence: { validations: evidence.validations, benchmark: evidence.benchmark, slaClass: model.slaClass },
         nextStage: next?.to ?? null,
         gates: next
-          ? evaluateGates(next.gates, {
-              ...evidence,
-              approval: approvedRequest ? { approvedBy: approvedRequest.decidedByLabel ?? '', override: approvedRequest.overrideReason } : null,
-            })
+          ? // Approval moves a version to production at once, so an approval a staging version got
+            // earlier (before a rollback or a replacement) is history: a new request needs a new one.
+            evaluateGates(next.gates, { ...evidence, approval: null })
           : [],
         openRequestId: requests.find((r) => r.versionId === v.id && r.status === 'requested')?.id ?? null,
       };
@@ -246,6 +265,7 @@ export async function getModelDetails(db: DbOrTx, name: string) {
   const history = await db.modelAliasHistory.findMany({ where: { modelId: model.id }, orderBy: { id: 'desc' }, take: 500 });
   return {
     ...summary,
+    viewer: rights,
     versions: timeline,
     aliasHistory: history.map((h) => ({ alias: h.alias, fromVersion: h.fromVersion, toVersion: h.toVersion, at: h.at, actor: h.actorLabel, cause: h.cause })),
     promotions: requests.map((r) => ({
@@ -260,8 +280,16 @@ export async function getModelDetails(db: DbOrTx, name: string) {
       decisionComment: r.decisionComment,
       overrideReason: r.overrideReason,
       staleReason: r.staleReason,
+      ...decisionRights(rights, r.requestedById),
     })),
   };
+}
+
+/** Four-eyes for the UI: an owner who did not request approves; an admin otherwise only with a written reason. */
+function decisionRights(rights: Awaited<ReturnType<typeof viewerRights>>, requestedById: string | null) {
+  const isRequester = rights.userId !== null && rights.userId === requestedById;
+  const plainApprove = rights.canManage && rights.isOwner && !isRequester;
+  return { isRequester, canApprove: plainApprove, canApproveWithOverride: rights.canManage && rights.isAdmin && !plainApprove, canReject: rights.canManage };
 }
 
 /** Which version `alias` (default production) pointed to at `at`: the last move at or before it. */
@@ -271,22 +299,38 @@ export async function aliasVersionAt(db: DbOrTx, input: { modelName: string; at:
   return { model: model.name, alias: input.alias ?? 'production', at: input.at, version: move?.toVersion ?? null, since: move?.at ?? null };
 }
 
-/** Open promotion requests on the models the caller owns, with whether they may approve each (four-eyes). */
+/** Open promotion requests on the models the caller owns, with the gates evidence and whether they may approve each (four-eyes). */
 export async function promotionInbox(ctx: ServiceContext) {
   const userId = principalUserId(ctx.actor);
   if (!userId) return [];
   const requests = await ctx.db.promotionRequest.findMany({
     where: { status: 'requested', model: { owners: { some: { userId } } } },
-    include: { model: { select: { name: true, slaClass: true } }, version: { select: { version: true, stage: true } } },
+    include: { model: true, version: true },
     orderBy: { requestedAt: 'asc' },
   });
-  return requests.map((r) => ({
-    id: r.id,
-    model: r.model.name,
-    version: r.version.version,
-    requestedBy: r.requestedByLabel,
-    requestedAt: r.requestedAt,
-    comment: r.comment,
-    canApprove: r.requestedById !== userId,
-  }));
+  const replaced = await ctx.db.modelVersion.findMany({
+    where: { id: { in: requests.map((r) => r.replacesVersionId).filter((id): id is string => id !== null) } },
+    select: { id: true, version: true },
+  });
+  return Promise.all(
+    requests.map(async (r) => {
+      const evidence = await gateEvidence(ctx.db, r.model, r.version);
+      return {
+        id: r.id,
+        model: r.model.name,
+        slaClass: r.model.slaClass,
+        version: r.version.version,
+        stage: r.version.stage,
+        runId: r.version.runId ? uuidToRunId(r.version.runId) : null,
+        replacesVersion: replaced.find((v) => v.id === r.replacesVersionId)?.version ?? null,
+        requestedBy: r.requestedByLabel,
+        requestedAt: r.requestedAt,
+        comment: r.comment,
+        canApprove: r.requestedById !== userId,
+        evidence: { validations: evidence.validations, benchmark: evidence.benchmark, slaClass: r.model.slaClass },
+        // The evidence gates; approval is the one this inbox exists to give.
+        gates: evaluateGates(['complete', 'validation', 'benchmark'], evidence),
+      };
+    }),
+  );
 }

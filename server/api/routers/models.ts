@@ -15,7 +15,7 @@ export const modelsRouter = createTRPCRouter({
   get: protectedProcedure
     .meta({ scope: 'model:read' })
     .input(z.object({ name: ZModelName }))
-    .query(({ ctx, input }) => getModelDetails(ctx.db, input.name)),
+    .query(({ ctx, input }) => getModelDetails(ctx.db, input.name, ctx.principal)),
   /** Which version an alias (default production) pointed to at a given time. */
   servedAt: protectedProcedure
     .meta({ scope: 'model:read' })

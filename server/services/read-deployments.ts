@@ -1,0 +1,63 @@
+import { ZListDeploymentsInput, type TListDeploymentsInput } from '../contracts/deployments';
+import type { Db } from '../db/client';
+import type { Deployment } from '../db/generated/client';
+import { DomainError, parseInput } from '../domain/errors';
+import { canaryFigures, STABLE_BASELINE_MS } from './evaluate-deployments';
+import { trafficSeries, trafficWindow } from './read-version-traffic';
+
+/* Deployment views for the UI and clients: the list, and one deployment with its live figures and history. */
+
+async function withVersions(db: Db, rows: Deployment[]) {
+  const ids = [...new Set(rows.flatMap((d) => [d.candidateVersionId, d.stableVersionId].filter((x): x is string => !!x)))];
+  const modelIds = [...new Set(rows.map((d) => d.modelId))];
+  const [versions, models] = await Promise.all([
+    db.modelVersion.findMany({ where: { id: { in: ids } }, select: { id: true, version: true, stage: true, runId: true } }),
+    db.registeredModel.findMany({ where: { id: { in: modelIds } }, select: { id: true, name: true, slaClass: true } }),
+  ]);
+  const v = new Map(versions.map((x) => [x.id, x]));
+  const m = new Map(models.map((x) => [x.id, x]));
+  return rows.map((d) => ({
+    ...d,
+    modelName: m.get(d.modelId)?.name ?? '',
+    candidate: v.get(d.candidateVersionId) ?? null,
+    stable: d.stableVersionId ? (v.get(d.stableVersionId) ?? null) : null,
+    candidatePercent: d.candidateWeight / 100,
+    stepsPercent: d.steps.map((s) => s / 100),
+  }));
+}
+
+export async function listDeployments(db: Db, raw: TListDeploymentsInput = {}) {
+  const input = parseInput(ZListDeploymentsInput, raw, 'deployment query');
+  const model = input.modelName ? await db.registeredModel.findUnique({ where: { name: input.modelName }, select: { id: true } }) : null;
+  if (input.modelName && !model) throw new DomainError('NOT_FOUND', `Registered Model with name=${input.modelName} not found`);
+  const rows = await db.deployment.findMany({
+    where: { ...(model ? { modelId: model.id } : {}), ...(input.active === undefined ? {} : input.active ? { activeModelId: { not: null } } : { activeModelId: null }) },
+    orderBy: { createdAt: 'desc' },
+    take: input.limit,
+  });
+  return withVersions(db, rows);
+}
+
+/** One deployment: the recorded figures, the live window figures, per-minute traffic of both versions, and its audit history. */
+export async function getDeployment(db: Db, deploymentId: string, now: Date = new Date()) {
+  const d = await db.deployment.findUnique({ where: { id: deploymentId } });
+  if (!d) throw new DomainError('NOT_FOUND', `no deployment ${deploymentId}`);
+  const [view] = await withVersions(db, [d]);
+  const model = await db.registeredModel.findUniqueOrThrow({ where: { id: d.modelId } });
+  const until = d.endedAt ?? now;
+  const since = new Date(Math.min(d.createdAt.getTime(), until.getTime() - STABLE_BASELINE_MS));
+  const [candidateWindow, stableWindow, series, history, live] = await Promise.all([
+    trafficWindow(db, d.candidateVersionId, d.stepStartedAt, until),
+    d.stableVersionId ? trafficWindow(db, d.stableVersionId, new Date(until.getTime() - STABLE_BASELINE_MS), until) : null,
+    trafficSeries(db, [d.candidateVersionId, ...(d.stableVersionId ? [d.stableVersionId] : [])], since, until),
+    db.auditEvent.findMany({ where: { subjectType: 'deployment', subjectId: d.id }, orderBy: { id: 'asc' }, select: { id: true, at: true, action: true, actorLabel: true, reason: true, after: true } }),
+    d.strategy === 'canary' && d.activeModelId ? canaryFigures(db, d, model, now) : null,
+  ]);
+  return {
+    ...view!,
+    windows: { candidate: candidateWindow, stable: stableWindow },
+    liveDecision: live ? { action: live.action, message: live.message } : null,
+    traffic: series.map((s) => ({ ...s, role: s.versionId === d.candidateVersionId ? 'candidate' : 'stable' })),
+    history: history.map((h) => ({ ...h, id: String(h.id) })),
+  };
+}
