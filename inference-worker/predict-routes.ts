@@ -89,7 +89,7 @@ export async function handlePredict(deps: PredictDeps, req: IncomingMessage, res
     );
   } catch (err) {
     const d = describeError(err);
-    deps.log?.record({ requestId, model: body.model, version: choice.entry.version, variant: choice.variant, items: body.inputs, outcomes: [], latencyMs: performance.now() - started, error: d.message });
+    deps.log?.record({ requestId, model: body.model, version: choice.entry.version, variant: choice.variant, items: body.inputs, outcomes: [], latencyMs: performance.now() - started, error: d.message, routingKey: body.routing_key, features: sig.features });
     return fail(deps, res, err);
   }
   const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
@@ -102,7 +102,7 @@ export async function handlePredict(deps: PredictDeps, req: IncomingMessage, res
     predictions: outcomes.map((o) => ({ ...o, model_version: choice.entry.version, latency_ms: latencyMs })),
   };
   sendJson(res, 200, response);
-  deps.log?.record({ requestId, model: body.model, version: choice.entry.version, variant: choice.variant, items: body.inputs, outcomes, latencyMs, error: null });
+  deps.log?.record({ requestId, model: body.model, version: choice.entry.version, variant: choice.variant, items: body.inputs, outcomes, latencyMs, error: null, routingKey: body.routing_key, features: sig.features });
 }
 
 export async function handleInfer(deps: PredictDeps, req: IncomingMessage, res: ServerResponse, model: string, version: number | undefined): Promise<void> {

@@ -29,6 +29,9 @@ describe('prediction log', () => {
     expect(r.request_id).toBe(res!.json.request_id);
     expect(r).toMatchObject({ item: 0, model: 'churn', model_version: 1, variant: 'stable', error: null });
     expect(r.input_hash).toMatch(/^[0-9a-f]{64}$/);
+    // The row travels too (input-feature drift), and so does no routing key when none was sent.
+    expect(r.inputs).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(r.routing_key).toBeNull();
   });
 
   it('spools while the receiver is down and replays in order when it returns, losing none', async () => {
@@ -44,5 +47,12 @@ describe('prediction log', () => {
     // Spool order is arrival order: timestamps never go backwards.
     const times = receiver.records.slice(1).map((r) => r.timestamp);
     expect([...times].sort()).toEqual(times);
+  });
+
+  it('keeps the routing key the caller sent, for feedback by routing key', async () => {
+    const before = receiver.records.length;
+    await postJson(`${w.url}/predict`, { model: 'churn', routing_key: 'user-42', inputs: [[1, 1, 1, 1, 1, 1, 1, 1]] });
+    await waitFor(() => receiver.records.length === before + 1, 'one more record');
+    expect(receiver.records[before]!.routing_key).toBe('user-42');
   });
 });

@@ -30,6 +30,10 @@ export interface LoggedRequest {
   outcomes: readonly { prediction: number | string | null; confidence: number | null }[];
   latencyMs: number;
   error: string | null;
+  /** The sticky routing key the caller sent, so feedback can find the prediction by it. */
+  routingKey?: string | null;
+  /** Feature names in input order, to turn `{feature: value}` items into rows for drift. */
+  features?: readonly string[] | null;
 }
 
 export interface PredictionLogOptions {
@@ -108,6 +112,8 @@ export class PredictionLog {
         latency_ms: r.latencyMs,
         timestamp,
         error: r.error,
+        routing_key: r.routingKey ?? null,
+        inputs: numericRow(item, r.features),
       });
     });
     if (this.buffer.length >= this.batchSize) void this.flush();
@@ -215,4 +221,11 @@ export function controlPlaneShipper(baseUrl: string, token: string | undefined, 
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw new PermanentShipError(`prediction-log ingest refused a batch: HTTP ${res.status}`);
     throw new Error(`prediction-log ingest failed: HTTP ${res.status}`);
   };
+}
+
+/** The item as a numeric row in input order (drift compares each feature with training); undefined when it is not numeric. */
+function numericRow(item: unknown, features: readonly string[] | null | undefined): number[] | undefined {
+  const values = Array.isArray(item) ? item : features && item && typeof item === 'object' ? features.map((f) => (item as Record<string, unknown>)[f]) : null;
+  if (!values || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
+  return values as number[];
 }
