@@ -30,6 +30,7 @@ const SECTIONS: { title: string; items: NavItem[] }[] = [
   {
     title: 'Govern',
     items: [
+      { href: '/approvals', label: 'Approvals', scope: 'model:approve' },
       { href: '/audit', label: 'Audit', scope: 'audit:read' },
       { href: '/settings', label: 'Settings' },
       { href: '/settings/users', label: 'Users', scope: 'user:manage' },
