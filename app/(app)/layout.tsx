@@ -1,9 +1,11 @@
 import type { ReactNode } from 'react';
 import { Suspense } from 'react';
 import { AppNav } from '@/components/shell/app-nav';
+import { OpenAlertsBadge } from '@/components/shell/open-alerts-badge';
 import { Brand } from '@/components/shell/brand';
 import { SignInRedirect } from '@/components/shell/sign-in-redirect';
 import { UserMenu } from '@/components/shell/user-menu';
+import { hasScope } from '@/server/auth/permissions';
 import { principalLabel } from '@/server/auth/principal';
 import { BALLAST_VERSION } from '@/server/version';
 import { currentPrincipal } from './current-principal';
@@ -32,6 +34,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       </aside>
       <div className="main-col">
         <header className="topbar">
+          {hasScope(principal.scopes, 'monitoring:read') ? <OpenAlertsBadge /> : null}
           <UserMenu label={principalLabel(principal)} role={principal.kind === 'user' ? principal.role : null} />
         </header>
         <main className="content">{children}</main>

@@ -1,33 +1,20 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { EmptyState } from '@/components/ui/empty-state';
+import { DeploymentList } from '@/components/deployments/deployment-list';
 import { PageHeader } from '@/components/ui/page-header';
+import { Forbidden } from '@/components/ui/forbidden';
+import { neededRoleText } from '@/components/ui/roles';
+import { hasScope } from '@/server/auth/permissions';
 import { requirePrincipal } from '../current-principal';
 
 export const metadata: Metadata = { title: 'Deployments' };
 
 export default async function DeploymentsPage() {
-  await requirePrincipal('/deployments');
+  const principal = await requirePrincipal('/deployments');
+  if (!hasScope(principal.scopes, 'deployment:read')) return <Forbidden title={`You need ${neededRoleText('deployment:read')} to see deployments`} />;
   return (
     <>
-      <PageHeader title="Deployments" description="What each inference worker serves, with live traffic split, error rate and latency." />
-      <EmptyState title="Nothing is deployed yet">
-        <p>A deployment starts when a model version is promoted to production:</p>
-        <ol>
-          <li>
-            Take a version through <code>staging</code> in <Link href="/models">Models</Link>, with its validation tests and latency benchmark passing.
-          </li>
-          <li>Have an owner of the model other than you approve the promotion.</li>
-          <li>
-            Promote it: it rolls out as a canary (5% of traffic for 24 hours by default) and rolls back on its own if its error rate or p99 latency
-            breaks the limits.
-          </li>
-        </ol>
-        <p>
-          Inference workers authenticate with an API token that has the <code>worker</code> scope; an admin creates one in{' '}
-          <Link href="/settings">Settings</Link>.
-        </p>
-      </EmptyState>
+      <PageHeader title="Deployments" description="How candidate versions reach production: canaries, blue-green switches and A/B tests, with their live split and health." />
+      <DeploymentList canWrite={hasScope(principal.scopes, 'deployment:write')} />
     </>
   );
 }

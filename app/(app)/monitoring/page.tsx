@@ -1,31 +1,57 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { MonitoringModelList } from '@/components/monitoring/model-picker';
 import { CodeBlock } from '@/components/ui/code-block';
-import { EmptyState } from '@/components/ui/empty-state';
+import { Forbidden } from '@/components/ui/forbidden';
 import { PageHeader } from '@/components/ui/page-header';
+import { neededRoleText } from '@/components/ui/roles';
+import { hasScope } from '@/server/auth/permissions';
 import { requirePrincipal } from '../current-principal';
 
 export const metadata: Metadata = { title: 'Monitoring' };
 
 export default async function MonitoringPage() {
-  await requirePrincipal('/monitoring');
+  const principal = await requirePrincipal('/monitoring');
+  if (!hasScope(principal.scopes, 'monitoring:read')) return <Forbidden title={`You need ${neededRoleText('monitoring:read')} to see monitoring`} />;
   return (
     <>
-      <PageHeader title="Monitoring" description="Drift against the training reference, A/B results and alerts." />
-      <EmptyState title="No predictions to watch yet">
-        <p>
-          Drift charts and alerts fill in once a model version serves traffic (see <Link href="/deployments">Deployments</Link>): workers ship their
-          prediction logs here, and each window is compared with the training-time reference statistics.
-        </p>
-        <p>Each inference worker also exposes Prometheus metrics; add them to your scrape configuration:</p>
-        <CodeBlock
-          code={`scrape_configs:
+      <PageHeader
+        title="Monitoring"
+        description="Traffic, latency, confidence and drift against the training reference, per model."
+        actions={
+          <Link href="/monitoring/alerts" className="btn">
+            Alerts
+          </Link>
+        }
+      />
+      <div className="stack">
+        <MonitoringModelList />
+        <section className="card">
+          <div className="card-header">
+            <div>
+              <h2>How it fills in</h2>
+              <p>
+                Charts fill in once a version serves traffic (see <Link href="/deployments">Deployments</Link>): workers report per-minute counters and ship their
+                prediction logs, and each 5-minute and 1-hour window is compared with the version&apos;s training reference statistics. The control plane
+                exports open alerts and drift as Prometheus gauges at <code>/api/metrics</code>; each worker exposes its own metrics:
+              </p>
+            </div>
+          </div>
+          <div className="card-body">
+            <CodeBlock
+              code={`scrape_configs:
+  - job_name: ballast-control-plane
+    metrics_path: /api/metrics
+    static_configs:
+      - targets: ["<ballast-host>:3000"]
   - job_name: ballast-workers
     metrics_path: /metrics
     static_configs:
       - targets: ["<worker-host>:<port>"]`}
-        />
-      </EmptyState>
+            />
+          </div>
+        </section>
+      </div>
     </>
   );
 }
