@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueWindowStarts, featureColumns, interiorEdges, mergeWindowAggregates, referenceSample } from './drift-window';
+import { dueWindowStarts, featureColumns, interiorEdges, mergeWindowAggregates, referenceSample, scaleCounts } from './drift-window';
 
 const stats = { count: 1000, mean: 0, std: 1, quantiles: [{ q: 0.5, value: 0 }], histogram: { binEdges: [-3, -1, 1, 3], counts: [160, 680, 160] } };
 
@@ -37,5 +37,16 @@ describe('drift windows', () => {
   it('merges windows: counts add, means weight by count', () => {
     expect(mergeWindowAggregates([{ count: 10, mean: 1, liveCounts: [1, 9] }, { count: 30, mean: 3, liveCounts: [20, 10] }])).toEqual({ count: 40, mean: 2.5, liveCounts: [21, 19] });
     expect(mergeWindowAggregates([])).toEqual({ count: 0, mean: 0, liveCounts: [] });
+  });
+
+  it('scales sampled bin counts to the exact count, integral and summing to it', () => {
+    // 5,000 sampled of 1,000,000: x200 exactly.
+    expect(scaleCounts([1000, 3000, 1000], 1_000_000)).toEqual([200_000, 600_000, 200_000]);
+    // 1/3, 1/3, 1/3 of 100: 33.33 each, the one left over goes to the first largest remainder.
+    expect(scaleCounts([1, 1, 1], 100)).toEqual([34, 33, 33]);
+    // 2/7 and 5/7 of 10: 2.857 and 7.143; the larger remainder (0.857) takes the odd one.
+    expect(scaleCounts([2, 5], 10)).toEqual([3, 7]);
+    expect(scaleCounts([0, 0], 10)).toEqual([0, 0]);
+    expect(scaleCounts([3, 4], 0)).toEqual([0, 0]);
   });
 });

@@ -18,6 +18,13 @@ export const PREDICTION_FEATURE = '__prediction__';
 export const MIN_DRIFT_ALERT_COUNT = 30;
 /** Values drawn from the live window (and from the reference) for the KS statistic. */
 export const KS_SAMPLE_SIZE = 2000;
+/**
+ * Windows with at most this many logged rows get exact histograms (every value binned in SQL);
+ * larger ones bin a time-spread sample of HISTOGRAM_SAMPLE_SIZE rows (count and mean stay exact).
+ */
+export const EXACT_HISTOGRAM_MAX_ROWS = 50_000;
+/** Rows sampled for the live histogram (PSI) of a large window: PSI's sampling noise is ~(bins - 1) / n, 0.002 here. */
+export const HISTOGRAM_SAMPLE_SIZE = 5000;
 
 /**
  * Start times of the complete windows of `windowS` seconds, aligned to the epoch, whose end is
@@ -86,4 +93,20 @@ export function mergeWindowAggregates(parts: readonly { count: number; mean: num
     liveCounts = Array.from({ length: Math.max(liveCounts.length, p.liveCounts.length) }, (_, i) => (liveCounts[i] ?? 0) + (p.liveCounts[i] ?? 0));
   }
   return { count, mean: count ? sum / count : 0, liveCounts };
+}
+
+/**
+ * Scales sampled bin counts to `total` values, rounding by largest remainder so the result is
+ * integral and sums to exactly `total` (a sampled window then merges into its hour with the
+ * weight of its real count).
+ */
+export function scaleCounts(counts: readonly number[], total: number): number[] {
+  const sampled = counts.reduce((a, b) => a + b, 0);
+  if (sampled <= 0 || total <= 0) return counts.map(() => 0);
+  const exact = counts.map((c) => (c * total) / sampled);
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; left > 0 && k < byRemainder.length; k++, left--) out[byRemainder[k]![1]]!++;
+  return out;
 }

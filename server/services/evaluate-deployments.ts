@@ -23,7 +23,6 @@ export const STABLE_BASELINE_MS = 3_600_000;
 
 export type TEvaluation = { deploymentId: string; model: string; action: 'rollback' | 'advance' | 'promote' | 'continue' | 'wait' | 'error'; message: string; figures?: Record<string, unknown> };
 
-const minuteOf = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000);
 
 export async function evaluateDeployments(opts: { db: Db; now?: Date; log?: (line: string) => void }): Promise<TEvaluation[]> {
   const now = opts.now ?? new Date();
@@ -46,7 +45,7 @@ export async function evaluateDeployments(opts: { db: Db; now?: Date; log?: (lin
 /** The canary's figures now: the candidate since its step started, the stable version over the trailing hour. */
 export async function canaryFigures(db: Db, d: Deployment, model: RegisteredModel, now: Date): Promise<TCanaryDecision> {
   const [candidate, stable] = await Promise.all([
-    trafficWindow(db, d.candidateVersionId, minuteOf(d.stepStartedAt), now),
+    trafficWindow(db, d.candidateVersionId, d.stepStartedAt, now),
     d.stableVersionId ? trafficWindow(db, d.stableVersionId, new Date(now.getTime() - STABLE_BASELINE_MS), now) : null,
   ]);
   return decideCanary({

@@ -15,7 +15,12 @@ export interface TTrafficWindow {
   p99Ms: number | null;
 }
 
-export async function trafficWindow(db: DbOrTx, versionId: string, since: Date, until: Date): Promise<TTrafficWindow> {
+/** Traffic is stored per whole minute (version_traffic.minute). */
+export const minuteOf = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000);
+
+/** Totals since `since`, counting the whole minute it falls in (rows are per minute), up to `until`. */
+export async function trafficWindow(db: DbOrTx, versionId: string, from: Date, until: Date): Promise<TTrafficWindow> {
+  const since = minuteOf(from);
   const [totals, buckets] = await Promise.all([
     db.$queryRaw<{ requests: bigint; errors: bigint }[]>`
       SELECT coalesce(sum(requests), 0)::bigint AS requests, coalesce(sum(errors), 0)::bigint AS errors

@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../db/client';
 import type { Prisma } from '../db/generated/client';
 import { parseInput } from '../domain/errors';
 import { countsDelta } from '../domain/latency-histogram';
+import { minuteOf } from './read-version-traffic';
 
 /*
  * Worker heartbeats. Workers report cumulative counters (a lost report loses nothing); the
@@ -30,7 +31,6 @@ export interface TServingEntry {
   lastServedAt: string | null;
 }
 
-const minuteOf = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000);
 
 export async function recordWorkerReport(db: Db, raw: TWorkerReport, now: Date = new Date()): Promise<{ ok: true }> {
   const report = parseInput(ZWorkerReport, raw, 'worker report');
