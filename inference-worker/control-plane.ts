@@ -7,11 +7,15 @@ import type { BenchmarkRunner } from './benchmark';
 import type { FetchFn } from './model-source';
 import type { Worker } from './worker';
 
+
 /*
  * The worker's side of the control plane's worker API. Desired state is polled (a worker behind NAT
  * needs no inbound port) and persisted, so a worker restarted while the control plane is down serves
  * what it served before. Reports are cumulative, so a lost one loses nothing.
  */
+
+/** Statuses that count as a version failing to serve (queue full, inference error, unavailable, deadline). */
+const SERVING_FAILURE_STATUSES = [429, 500, 503, 504];
 
 export interface ControlPlaneOptions {
   baseUrl: string;
@@ -105,7 +109,9 @@ export function buildReport(worker: Worker, workerId: string, startedAt: number)
         counts[LATENCY_BUCKETS_MS.length]! += h.counts[m.latency.buckets.length]!;
       }
       const choice = worker.registry.routeOf(e.model).find((c) => c.entry === e);
-      const errors = [400, 404, 429, 500, 503, 504].reduce((s, st) => s + m.errors.get([...labels, String(st)]), 0);
+      // The version's own failures only: a caller's bad input (400/404) says nothing about the
+      // model, and counting it would let bad requests push a healthy canary into rollback.
+      const errors = SERVING_FAILURE_STATUSES.reduce((s, st) => s + m.errors.get([...labels, String(st)]), 0);
       return {
         model: e.model,
         version: e.version,
