@@ -18,6 +18,8 @@ const ZServerEnv = z.object({
   BALLAST_HOST: z.string().default('127.0.0.1'),
   /** In-process jobs (archival, webhook delivery, canary evaluation): on, or off on replicas that should not run them. */
   BALLAST_JOBS: z.enum(['on', 'off']).default('on'),
+  /** Behind a load balancer that sets X-Forwarded-For: believe it for per-address sign-in limits. */
+  BALLAST_TRUST_PROXY: z.enum(['on', 'off']).default('off'),
   BALLAST_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Where run artifacts (content-addressed blobs) live; default <data dir>/artifacts. */
   BALLAST_ARTIFACT_ROOT: z.string().min(1).optional(),

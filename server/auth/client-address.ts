@@ -1,8 +1,12 @@
+import { serverEnv } from '../env';
+
 /**
- * The caller's address for rate limiting. Behind a load balancer the first X-Forwarded-For hop is
- * the client; without one (npm start on a laptop) every caller shares 'local'.
+ * The caller's address for rate limiting. X-Forwarded-For is set by whoever sends the request, so
+ * it is believed only behind a proxy that overwrites it (BALLAST_TRUST_PROXY=on); otherwise, as
+ * with `npm start` on one machine, every caller shares one bucket.
  */
 export function clientAddress(headers: Headers): string {
+  if (serverEnv().BALLAST_TRUST_PROXY !== 'on') return 'local';
   const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
   return forwarded || headers.get('x-real-ip') || 'local';
 }

@@ -23,6 +23,8 @@ export interface TRaiseAlertInput {
  * or null when it was already open.
  */
 export async function raiseAlert(tx: Tx, now: Date, input: TRaiseAlertInput): Promise<string | null> {
+  // Serialise raisers of the same condition (replicas, overlapping job runs) until this commits.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.dedupeKey}))`;
   const existing = await tx.alert.findFirst({ where: { dedupeKey: input.dedupeKey, status: { in: ['open', 'acknowledged'] } }, select: { id: true } });
   if (existing) return null;
   const figures = (input.figures ? JSON.parse(JSON.stringify(input.figures)) : undefined) as Prisma.InputJsonValue | undefined;
