@@ -1,5 +1,5 @@
-import { expect as baseExpect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats } from '../server/testing/onnx-model';
+import { test, type Page } from '@playwright/test';
+import { expect, FINGERPRINT, rest, signedIn, stagingVersion, trpc, type TSetup } from './registry-fixtures';
 import { E2E_USERS } from './users';
 
 /*
@@ -9,113 +9,6 @@ import { E2E_USERS } from './users';
  * error spike on the candidate; the in-process evaluator (every 30 s) rolls the canary back and
  * the page shows the rollback, its reason and figures, the alert and the header badge.
  */
-
-const expect = baseExpect.configure({ timeout: 15_000 });
-
-type TUser = { email: string; password: string };
-
-async function signedIn(browser: Browser, user: TUser): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto('/signin');
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/experiments$/, { timeout: 30_000 });
-  return page;
-}
-
-/** A tRPC mutation over HTTP (superjson's wire shape: the input under "json"). */
-async function trpc<T = Record<string, unknown>>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await request.post(`/api/trpc/${path}`, { data: { json: input } });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
-  if (!res.ok() || !body.result) throw new Error(`tRPC ${path} answered ${res.status()}: ${body.error?.json.message ?? JSON.stringify(body)}`);
-  return body.result.data.json;
-}
-
-async function rest<T = Record<string, unknown>>(request: APIRequestContext, path: string, data: unknown, headers?: Record<string, string>): Promise<T> {
-  const res = await request.post(path, { data, headers });
-  const text = await res.text();
-  if (!res.ok()) throw new Error(`POST ${path} answered ${res.status()}: ${text}`);
-  return (text ? JSON.parse(text) : {}) as T;
-}
-
-const FINGERPRINT = `sha256:${'d'.repeat(64)}`;
-
-const configYaml = (dataset: string) => `model:
-  architecture: mlp
-optimizer:
-  name: adamw
-  learning_rate: 0.001
-lr_schedule:
-  name: cosine
-batch_size_per_device: 32
-device_count: 1
-gradient_accumulation_steps: 1
-max_epochs: 3
-seed: 7
-datasets:
-  - name: ${dataset}
-    version: 1.0.0
-    fingerprint: ${FINGERPRINT}
-`;
-
-/** A finished run carrying every piece of a complete version (ONNX, golden examples, reference stats, config, requirements). */
-async function trainRun(request: APIRequestContext, opts: { experimentId: string; dataset: string; seed: number }): Promise<string> {
-  const { run } = await rest<{ run: { info: { run_id: string } } }>(request, '/api/2.0/mlflow/runs/create', {
-    experiment_id: opts.experimentId,
-    run_name: `train-fraud-mlp-seed-${opts.seed}`,
-    start_time: Date.now(),
-  });
-  const runId = run.info.run_id;
-  const mlp = buildMlpOnnx({ features: 4, hidden: [8], classes: 3, seed: opts.seed });
-  const put = async (path: string, body: string | Uint8Array) => {
-    const res = await request.put(`/api/2.0/mlflow-artifacts/artifacts/${opts.experimentId}/${runId}/artifacts/${path}`, {
-      data: typeof body === 'string' ? body : Buffer.from(body),
-    });
-    expect(res.ok(), `PUT ${path}: ${res.status()} ${await res.text()}`).toBe(true);
-  };
-  await put('model/model.onnx', mlp.bytes);
-  await put('model/golden_examples.json', JSON.stringify(mlpGoldenExamples(mlp)));
-  await put('model/reference_stats.json', JSON.stringify(sampleReferenceStats(4)));
-  await put('config.yaml', configYaml(opts.dataset));
-  await put('requirements.txt', 'numpy==2.1.0\nonnx==1.17.0\n');
-  await rest(request, '/api/2.0/mlflow/runs/log-batch', { run_id: runId, metrics: [{ key: 'accuracy', value: 0.93, timestamp: Date.now(), step: 3 }] });
-  await rest(request, '/api/2.0/mlflow/runs/log-inputs', {
-    run_id: runId,
-    datasets: [
-      {
-        tags: [
-          { key: 'ballast.dataset.version', value: '1.0.0' },
-          { key: 'ballast.dataset.fingerprint', value: FINGERPRINT },
-        ],
-        dataset: { name: opts.dataset, digest: 'c0ffee' },
-      },
-    ],
-  });
-  await rest(request, '/api/2.0/mlflow/runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
-  return runId;
-}
-
-type TSetup = { engineer: APIRequestContext; admin: APIRequestContext; model: string; experimentId: string; dataset: string };
-
-/** A complete version in staging with passing validation and a benchmark within the real-time SLA. */
-async function stagingVersion(s: TSetup, seed: number): Promise<number> {
-  const runId = await trainRun(s.engineer, { experimentId: s.experimentId, dataset: s.dataset, seed });
-  const version = await trpc<{ version: number; complete: boolean; missing: string[] }>(s.engineer, 'models.createVersion', {
-    modelName: s.model,
-    runId,
-    source: `runs:/${runId}/model`,
-    description: `MLP seed ${seed}`,
-  });
-  expect(version.missing).toEqual([]);
-  const path = `/api/v1/models/${s.model}/versions/${version.version}`;
-  await rest(s.engineer, `${path}/validations`, {
-    checks: [{ name: 'holdout-accuracy', metric: 'accuracy', comparator: '>=', threshold: 0.9, observed: 0.93 }],
-  });
-  await trpc(s.admin, 'versions.promote', { modelName: s.model, version: version.version });
-  await rest(s.admin, `${path}/benchmarks`, { hardware: 'cpu: 16 vCPU', batchSize: 8, p50Ms: 3.2, p99Ms: 12.5, throughput: 2100 });
-  return version.version;
-}
 
 // ---- a worker's heartbeat ------------------------------------------------------------------------
 

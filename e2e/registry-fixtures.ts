@@ -1,0 +1,136 @@
+import { expect as baseExpect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats } from '../server/testing/onnx-model';
+
+/*
+ * Registry set-up shared by the e2e specs, through the real HTTP APIs (tRPC and the MLflow REST
+ * API, authenticated by each person's session cookie): complete model versions from training
+ * runs, validated, in staging, benchmarked within the real-time SLA.
+ */
+
+// A multi-person journey across pages: allow each step the time a cold page compile takes.
+export const expect = baseExpect.configure({ timeout: 15_000 });
+
+export type TUser = { email: string; password: string };
+
+export async function signedIn(browser: Browser, user: TUser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/experiments$/, { timeout: 30_000 });
+  return page;
+}
+
+/** A tRPC mutation over HTTP (superjson's wire shape: the input under "json"). */
+export async function trpc<T = Record<string, unknown>>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
+  const res = await request.post(`/api/trpc/${path}`, { data: { json: input } });
+  const body = (await res.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
+  if (!res.ok() || !body.result) throw new Error(`tRPC ${path} answered ${res.status()}: ${body.error?.json.message ?? JSON.stringify(body)}`);
+  return body.result.data.json;
+}
+
+export async function rest<T = Record<string, unknown>>(request: APIRequestContext, path: string, data: unknown, headers?: Record<string, string>): Promise<T> {
+  const res = await request.post(path, { data, headers });
+  const text = await res.text();
+  if (!res.ok()) throw new Error(`POST ${path} answered ${res.status()}: ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+export const FINGERPRINT = `sha256:${'c'.repeat(64)}`;
+
+export const configYaml = (dataset: string) => `model:
+  architecture: mlp
+optimizer:
+  name: adamw
+  learning_rate: 0.001
+lr_schedule:
+  name: cosine
+batch_size_per_device: 32
+device_count: 1
+gradient_accumulation_steps: 1
+max_epochs: 3
+seed: 7
+datasets:
+  - name: ${dataset}
+    version: 1.0.0
+    fingerprint: ${FINGERPRINT}
+`;
+
+/**
+ * A finished training run through the MLflow API carrying every piece of a complete version: the
+ * ONNX file, golden examples and reference statistics next to it, config.yaml, requirements.txt,
+ * a metric and the dataset version it read.
+ */
+export async function trainRun(request: APIRequestContext, opts: { experimentId: string; dataset: string; seed: number; accuracy: number }): Promise<string> {
+  const { run } = await rest<{ run: { info: { run_id: string } } }>(request, '/api/2.0/mlflow/runs/create', {
+    experiment_id: opts.experimentId,
+    run_name: `train-mlp-seed-${opts.seed}`,
+    start_time: Date.now(),
+  });
+  const runId = run.info.run_id;
+  const mlp = buildMlpOnnx({ features: 4, hidden: [8], classes: 3, seed: opts.seed });
+  const put = async (path: string, body: string | Uint8Array) => {
+    const res = await request.put(`/api/2.0/mlflow-artifacts/artifacts/${opts.experimentId}/${runId}/artifacts/${path}`, {
+      data: typeof body === 'string' ? body : Buffer.from(body),
+    });
+    expect(res.ok(), `PUT ${path}: ${res.status()} ${await res.text()}`).toBe(true);
+  };
+  await put('model/model.onnx', mlp.bytes);
+  await put('model/golden_examples.json', JSON.stringify(mlpGoldenExamples(mlp)));
+  await put('model/reference_stats.json', JSON.stringify(sampleReferenceStats(4)));
+  await put('config.yaml', configYaml(opts.dataset));
+  await put('requirements.txt', 'numpy==2.1.0\nonnx==1.17.0\n');
+  await rest(request, '/api/2.0/mlflow/runs/log-batch', {
+    run_id: runId,
+    metrics: [
+      { key: 'accuracy', value: opts.accuracy, timestamp: Date.now(), step: 3 },
+      { key: 'val_loss', value: 0.21, timestamp: Date.now(), step: 3 },
+    ],
+    params: [{ key: 'hidden', value: '8' }],
+  });
+  await rest(request, '/api/2.0/mlflow/runs/log-inputs', {
+    run_id: runId,
+    datasets: [
+      {
+        tags: [
+          { key: 'ballast.dataset.version', value: '1.0.0' },
+          { key: 'ballast.dataset.fingerprint', value: FINGERPRINT },
+        ],
+        dataset: { name: opts.dataset, digest: 'c0ffee' },
+      },
+    ],
+  });
+  await rest(request, '/api/2.0/mlflow/runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
+  return runId;
+}
+
+export type TSetup = { engineer: APIRequestContext; admin: APIRequestContext; model: string; experimentId: string; dataset: string };
+
+/** A complete version from a new run, with passing validation, in staging; with a benchmark within the real-time SLA unless told otherwise. */
+export async function stagingVersion(s: TSetup, seed: number, opts: { benchmark?: boolean } = {}): Promise<number> {
+  const runId = await trainRun(s.engineer, { experimentId: s.experimentId, dataset: s.dataset, seed, accuracy: 0.9 + seed / 100 });
+  const version = await trpc<{ version: number; complete: boolean; missing: string[] }>(s.engineer, 'models.createVersion', {
+    modelName: s.model,
+    runId,
+    source: `runs:/${runId}/model`,
+    description: `MLP seed ${seed}`,
+  });
+  expect(version.missing).toEqual([]);
+  expect(version.complete).toBe(true);
+  const path = `/api/v1/models/${s.model}/versions/${version.version}`;
+  // CI records the validation checks; the registry computes pass/fail.
+  await rest(s.engineer, `${path}/validations`, {
+    checks: [
+      { name: 'holdout-accuracy', metric: 'accuracy', comparator: '>=', threshold: 0.9, observed: 0.9 + seed / 100 },
+      { name: 'holdout-log-loss', metric: 'log_loss', comparator: '<=', threshold: 0.35, observed: 0.24 },
+      { name: 'golden-examples', metric: 'max_abs_error', comparator: '<=', threshold: 0.0001, observed: 0.00002 },
+    ],
+  });
+  await trpc(s.admin, 'versions.promote', { modelName: s.model, version: version.version });
+  // What an inference worker reports (worker:report; the admin's session holds it).
+  if (opts.benchmark !== false) {
+    await rest(s.admin, `${path}/benchmarks`, { hardware: 'cpu: 16 vCPU (AMD EPYC)', batchSize: 8, p50Ms: 3.1 + seed / 10, p99Ms: 11.5 + seed, throughput: 2150 });
+  }
+  return version.version;
+}
