@@ -8,7 +8,6 @@
  *   3. server time (p95) of the runs-table query over 10,000 runs with a metric filter and a sort.
  * Prints a table, and as the very last line one JSON object with every figure.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -21,25 +20,14 @@ const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const CLIENTS = 4;
 const BATCH = 1000;
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: baseUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-const dbName = `ballast_bench_${randomBytes(4).toString('hex')}`;
-await admin(`CREATE DATABASE "${dbName}"`);
-const url = new URL(baseUrl);
-url.pathname = `/${dbName}`;
-process.env.DATABASE_URL = url.toString();
+// A scratch database on the server, dropped at the end (the integration harness's helper).
+const { createScratchDatabase } = await import('../server/testing/test-database');
+const scratch = await createScratchDatabase(baseUrl);
+process.env.DATABASE_URL = scratch.url;
 process.env.NEXTAUTH_SECRET ??= 'bench-secret-0123456789abcdef';
 
 const { applyMigrations } = await import('../server/db/schema-engine');
-await applyMigrations(url.toString());
+await applyMigrations(scratch.url);
 const { db } = await import('../server/db/client');
 const route = await import('../app/api/2.0/mlflow/[...path]/route');
 const { createUser } = await import('../server/services/create-user');
@@ -120,7 +108,7 @@ server.close();
 
 // ---- raw COPY of the same rows into the same table -------------------------------------------------
 const copyRun = runIdToUuid((await createRun(ctx, { experiment_id: experimentId })).runId)!;
-const copyClient = new pg.Client({ connectionString: url.toString() });
+const copyClient = new pg.Client({ connectionString: scratch.url });
 await copyClient.connect();
 const copyLines: string[] = [];
 for (let b = 0; b < perClient * CLIENTS; b++) {
@@ -177,7 +165,7 @@ for (let i = 0; i < 60; i++) {
 tableTimes.splice(0, 10);
 
 await db().$disconnect();
-await admin(`DROP DATABASE "${dbName}" WITH (FORCE)`);
+await scratch.drop();
 
 const figures = {
   ingest_points: httpPoints,

@@ -9,7 +9,7 @@
  *      histograms and KS values, the upsert), and aggregateWindow() (pass + sample) alone.
  * Prints a table, and as the very last line one JSON object with every figure.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -23,25 +23,14 @@ const BATCH = 5000;
 const CLIENTS = 4;
 const DRIFT_RUNS = 3;
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: baseUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-const dbName = `ballast_bench_${randomBytes(4).toString('hex')}`;
-await admin(`CREATE DATABASE "${dbName}"`);
-const url = new URL(baseUrl);
-url.pathname = `/${dbName}`;
-process.env.DATABASE_URL = url.toString();
+// A scratch database on the server, dropped at the end (the integration harness's helper).
+const { createScratchDatabase } = await import('../server/testing/test-database');
+const scratch = await createScratchDatabase(baseUrl);
+process.env.DATABASE_URL = scratch.url;
 process.env.NEXTAUTH_SECRET ??= 'bench-secret-0123456789abcdef';
 
 const { applyMigrations } = await import('../server/db/schema-engine');
-await applyMigrations(url.toString());
+await applyMigrations(scratch.url);
 const { db } = await import('../server/db/client');
 const { ingestPredictionLogs } = await import('../server/services/ingest-prediction-logs');
 const { aggregateWindow, computeDrift } = await import('../server/services/compute-drift');
@@ -114,7 +103,7 @@ await Promise.all(
 const ingestSeconds = (performance.now() - ingestStart) / 1000;
 const ingestRate = INGEST_ROWS / ingestSeconds;
 
-const client = new pg.Client({ connectionString: url.toString() });
+const client = new pg.Client({ connectionString: scratch.url });
 await client.connect();
 await client.query('TRUNCATE prediction_logs');
 const esc = (s: string | null) => (s === null ? '\\N' : s);
@@ -163,7 +152,7 @@ for (let i = 0; i < DRIFT_RUNS; i++) {
 const stored = await db().driftWindow.findMany({ where: { modelVersionId: version.id, windowS: 300 }, orderBy: { meanShift: 'desc' }, take: 1 });
 await client.end();
 await db().$disconnect();
-await admin(`DROP DATABASE "${dbName}" WITH (FORCE)`);
+await scratch.drop();
 
 const figures = {
   ingest_rows: INGEST_ROWS,
