@@ -229,6 +229,21 @@ describe('the promotion lifecycle from the CLI', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/production: v1/);
 
+    // Again as a canary: the approval starts it instead of promoting at once.
+    expect((await ballast(['request-promotion', '--model', name, '--version', String(v2.version), '--canary', 'ten'])).code).toBe(2);
+    expect((await ballast(['request-promotion', '--model', name, '--version', String(v2.version), '--canary-minutes', '30'])).code).toBe(2);
+    const tooBig = await ballast(['request-promotion', '--model', name, '--version', String(v2.version), '--canary', '150']);
+    expect(tooBig.code).toBe(1);
+    expect(tooBig.stderr).toMatch(/^error: .*at most 100%/);
+    const canaryRequest = await ballast(['request-promotion', '--model', name, '--version', String(v2.version), '--canary', '10', '--canary-minutes', '30']);
+    expect(canaryRequest.stderr).toBe('');
+    expect(canaryRequest.stdout).toMatch(/a 10% canary of .* v2 requested: request /);
+    const canaryId = /request (\S+)$/.exec(canaryRequest.stdout.trim())![1]!;
+    const canaryApproved = await ballast(['approve', '--request', canaryId], adminToken);
+    expect(canaryApproved.stderr).toBe('');
+    expect(canaryApproved.stdout).toMatch(/approved: canary deployment \S+ started/);
+    expect(JSON.parse((await ballast(['status', name, '--json'], adminToken)).stdout)).toMatchObject({ production: 1 });
+
     // A version registered from a run the CLI logged, with its ONNX file.
     writeFileSync(path.join(dir, 'model.onnx'), buildMlpOnnx({ features: 4, hidden: [6], classes: 3, seed: 5 }).bytes);
     const logged = await ballast(['log-run', '--experiment', 'cli-lifecycle', '--config', path.join(dir, 'config.yaml'), '--artifact', path.join(dir, 'model.onnx'), '--json']);

@@ -16,7 +16,8 @@ commands:
   log-run --experiment E --config config.yaml [--metrics metrics.json] [--artifact path ...] [--tag k=v ...] [--name N]
   register-dataset --name N --version V --fingerprint sha256:... [--description D] [--rows N]
   register-version --model M --run RUN_ID [--description D]
-  request-promotion --model M --version V [--comment C]
+  request-promotion --model M --version V [--comment C] [--canary PERCENT [--canary-minutes N]]
+                                       (with --canary, the approval starts a canary that ends in production)
   approve --request ID [--comment C]
   promote --model M --version V        (development -> staging)
   rollback --model M [--reason R]      (production back to the previous version)
@@ -44,6 +45,8 @@ const OPTIONS = {
   comment: { type: 'string' },
   request: { type: 'string' },
   reason: { type: 'string' },
+  canary: { type: 'string' },
+  'canary-minutes': { type: 'string' },
 } as const;
 
 type TValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -59,6 +62,19 @@ function versionNumber(values: TValues): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--version must be a version number (1, 2, ...), not "${raw}"`);
   return n;
+}
+
+/** --canary 10 [--canary-minutes 60]: the rollout a promotion request asks for (the server checks the ranges). */
+function canaryOption(values: TValues): { percent: number; durationS?: number } | undefined {
+  if (values.canary === undefined) {
+    if (values['canary-minutes'] !== undefined) throw new UsageError('--canary-minutes needs --canary PERCENT');
+    return undefined;
+  }
+  const percent = Number(values.canary);
+  if (!Number.isFinite(percent)) throw new UsageError(`--canary must be a percent of traffic (e.g. 10), not "${values.canary}"`);
+  const minutes = values['canary-minutes'] === undefined ? undefined : Number(values['canary-minutes']);
+  if (minutes !== undefined && !(Number.isInteger(minutes) && minutes > 0)) throw new UsageError(`--canary-minutes must be a whole number of minutes, not "${values['canary-minutes']}"`);
+  return { percent, ...(minutes ? { durationS: minutes * 60 } : {}) };
 }
 
 function parseTags(list: string[] | undefined): Record<string, string> {
@@ -246,16 +262,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         extra(0);
         const modelName = need(values, 'model');
         const version = versionNumber(values);
-        const result = await call(() => trpc.promotions.request.mutate({ modelName, version, comment: values.comment ?? '' }));
+        const canary = canaryOption(values);
+        const result = await call(() => trpc.promotions.request.mutate({ modelName, version, comment: values.comment ?? '', canary }));
         const id = (result as { id?: string }).id;
-        print(json, result, () => `promotion of ${modelName} v${version} to production requested${id ? `: request ${id}` : ''}`);
+        const how = canary ? `a ${canary.percent}% canary of ${modelName} v${version}` : `promotion of ${modelName} v${version} to production`;
+        print(json, result, () => `${how} requested${id ? `: request ${id}` : ''}`);
         return 0;
       }
       case 'approve': {
         extra(0);
         const requestId = need(values, 'request');
         const result = await call(() => trpc.promotions.approve.mutate({ requestId, comment: values.comment ?? '' }));
-        print(json, result, () => `request ${requestId} approved`);
+        const deploymentId = (result as { deploymentId?: string | null }).deploymentId;
+        print(json, result, () => `request ${requestId} approved${deploymentId ? `: canary deployment ${deploymentId} started` : ''}`);
         return 0;
       }
       case 'promote': {

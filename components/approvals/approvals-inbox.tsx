@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { ErrorAlert } from '../ui/error-alert';
 import { formatDateTime } from '../ui/format';
 import { useTRPC, useTRPCClient } from '../trpc';
+import { describeCanary } from '../models/canary-choice';
 import { ActionButton } from '../models/action-button';
 import { EvidenceTables, GatesChecklist } from '../models/gate-evidence';
 import { modelHref, slaLabel } from '../models/model-format';
@@ -44,7 +45,7 @@ function InboxItem({ item }: { item: TInboxItem }) {
       <div className="card-header">
         <div>
           <h2>
-            <Link href={modelHref(item.model)}>{item.model}</Link> <span className="muted">·</span> version {item.version} <span className="muted">→</span> production
+            <Link href={modelHref(item.model)}>{item.model}</Link> <span className="muted">·</span> version {item.version} <span className="muted">→</span> {item.canary ? 'canary, then production' : 'production'}
           </h2>
           <p>
             Requested by <strong>{item.requestedBy}</strong> on {formatDateTime(new Date(item.requestedAt))}
@@ -58,15 +59,22 @@ function InboxItem({ item }: { item: TInboxItem }) {
               tone="primary"
               small={false}
               title={`Approve ${item.model} version ${item.version} for production?`}
-              confirmLabel="Approve and promote"
+              confirmLabel={item.canary ? 'Approve and start the canary' : 'Approve and promote'}
               testId="inbox-approve"
               text={{ label: 'Comment', hint: 'optional' }}
               run={(comment) => client.promotions.approve.mutate({ requestId: item.id, comment })}
             >
-              <p>
-                Version {item.version} goes to production now
-                {item.replacesVersion !== null ? `; version ${item.replacesVersion} steps down to staging and becomes @previous (one-click rollback)` : ''}.
-              </p>
+              {item.canary ? (
+                <p>
+                  A canary starts now: version {item.version} {describeCanary(item.canary)} against version {item.replacesVersion}. It goes to production when the canary ends healthy, and is
+                  rolled back automatically on an error spike or a p99 over the SLA.
+                </p>
+              ) : (
+                <p>
+                  Version {item.version} goes to production now
+                  {item.replacesVersion !== null ? `; version ${item.replacesVersion} steps down to staging and becomes @previous (one-click rollback)` : ''}.
+                </p>
+              )}
             </ActionButton>
           ) : null}
           <ActionButton
@@ -82,6 +90,11 @@ function InboxItem({ item }: { item: TInboxItem }) {
         </div>
       </div>
       <div className="card-body">
+        {item.canary ? (
+          <p className="small" data-testid="inbox-canary">
+            Rollout: on approval, version {item.version} {describeCanary(item.canary)}.
+          </p>
+        ) : null}
         {item.comment ? <div className="quote inbox-comment">“{item.comment}”</div> : null}
         {!item.canApprove ? (
           <div className="alert alert-warning" data-testid="four-eyes-note">

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { formatDateTime } from '../ui/format';
 import type { TPromotionEntry } from './registry-types';
 
@@ -33,6 +34,19 @@ export function PromotionHistory({ requests }: { requests: readonly TPromotionEn
               <td>
                 <span className={STATUS_CLASS[r.status] ?? 'badge'}>{r.status}</span>
                 {r.overrideReason ? <span className="badge badge-warning">override</span> : null}
+                {r.canary ? (
+                  <div className="muted small">
+                    canary {r.canary.percent}%
+                    {r.deployment ? (
+                      <>
+                        {' · '}
+                        <Link href={`/deployments/${r.deployment.id}`} data-testid="promotion-deployment">
+                          {r.deployment.status.replace('_', ' ')}
+                        </Link>
+                      </>
+                    ) : null}
+                  </div>
+                ) : null}
               </td>
               <td className="nowrap">
                 {r.requestedBy}

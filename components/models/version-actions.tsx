@@ -1,8 +1,10 @@
 'use client';
 
+import { useState } from 'react';
 import { formatDateTime } from '../ui/format';
 import { useTRPCClient } from '../trpc';
 import { ActionButton } from './action-button';
+import { CANARY_DURATIONS, CANARY_PERCENTS, describeCanary } from './canary-choice';
 import type { TModelDetails, TPromotionEntry, TVersionEntry } from './registry-types';
 
 /** The lifecycle buttons of one version, each shown only to those the registry would let through. */
@@ -29,6 +31,7 @@ export function VersionActions({ model, version, openRequest }: { model: TModelD
           </p>
         </ActionButton>
       ) : null}
+      {version.stage === 'staging' && canRequest && !openRequest && model.productionVersion ? <RequestCanaryButton model={model} version={version} /> : null}
       {version.stage === 'development' && canManage ? (
         <ActionButton
           label="Promote to staging"
@@ -75,7 +78,8 @@ export function OpenRequest({ model, version, request }: { model: TModelDetails;
   return (
     <div className="open-request" data-testid="open-request">
       <div className="open-request-text">
-        <strong>Promotion to production requested</strong> by {request.requestedBy} on <time dateTime={requestedAt.toISOString()}>{formatDateTime(requestedAt)}</time>
+        <strong>{request.canary ? 'Canary rollout requested' : 'Promotion to production requested'}</strong> by {request.requestedBy} on <time dateTime={requestedAt.toISOString()}>{formatDateTime(requestedAt)}</time>
+        {request.canary ? <div className="small">On approval, version {version.version} {describeCanary(request.canary)}.</div> : null}
         {request.comment ? <div className="quote">“{request.comment}”</div> : null}
         {request.isRequester && !request.canApproveWithOverride ? <div className="muted small">Another owner must approve it (four-eyes).</div> : null}
       </div>
@@ -85,12 +89,19 @@ export function OpenRequest({ model, version, request }: { model: TModelDetails;
             label="Approve"
             tone="primary"
             title={`Approve version ${version.version} for production?`}
-            confirmLabel="Approve and promote"
+            confirmLabel={request.canary ? 'Approve and start the canary' : 'Approve and promote'}
             testId="approve"
             text={{ label: 'Comment', hint: 'optional' }}
             run={(comment) => client.promotions.approve.mutate({ requestId: request.id, comment })}
           >
-            <p>Version {version.version} goes to production now{model.productionVersion ? `; version ${model.productionVersion} steps down to staging as @previous` : ''}.</p>
+            {request.canary ? (
+              <p>
+                A canary starts now: version {version.version} {describeCanary(request.canary)}. It goes to production when the canary ends healthy, and is rolled back automatically on an error
+                spike or a p99 over the SLA.
+              </p>
+            ) : (
+              <p>Version {version.version} goes to production now{model.productionVersion ? `; version ${model.productionVersion} steps down to staging as @previous` : ''}.</p>
+            )}
           </ActionButton>
         ) : null}
         {request.canApproveWithOverride ? (
@@ -122,5 +133,48 @@ export function OpenRequest({ model, version, request }: { model: TModelDetails;
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** Asks for production through a canary: the approval starts it, healthy traffic finishes it. */
+function RequestCanaryButton({ model, version }: { model: TModelDetails; version: TVersionEntry }) {
+  const client = useTRPCClient();
+  const [percent, setPercent] = useState(10);
+  const [durationS, setDurationS] = useState(3_600);
+  return (
+    <ActionButton
+      label="Request canary rollout"
+      title={`Request a canary rollout of version ${version.version}?`}
+      confirmLabel="Request canary rollout"
+      testId="request-canary"
+      text={{ label: 'Comment for the approver', placeholder: 'What changed, and why it is ready', hint: 'optional' }}
+      run={(comment) => client.promotions.request.mutate({ modelName: model.name, version: version.version, comment, canary: { percent, durationS } })}
+    >
+      <p>
+        An owner other than you approves; the approval starts the canary against version {model.productionVersion}, and version {version.version} reaches production when it ends healthy.
+      </p>
+      <div className="dialog-row">
+        <label className="field dialog-field">
+          <span>Canary traffic</span>
+          <select value={percent} onChange={(e) => setPercent(Number(e.target.value))} data-testid="canary-percent">
+            {CANARY_PERCENTS.map((p) => (
+              <option key={p} value={p}>
+                {p}%
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field dialog-field">
+          <span>For</span>
+          <select value={durationS} onChange={(e) => setDurationS(Number(e.target.value))} data-testid="canary-duration">
+            {CANARY_DURATIONS.map((d) => (
+              <option key={d.seconds} value={d.seconds}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </ActionButton>
   );
 }

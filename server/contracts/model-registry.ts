@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZCanaryOptions } from './canary-options';
 
 /*
  * The model registry's contracts: the artifact pieces a complete version carries (signature,
@@ -149,7 +150,11 @@ export type TCreateModelVersionInput = z.input<typeof ZCreateModelVersionInput>;
 export const ZVersionRef = z.object({ modelName: ZModelName, version: z.number().int().min(1) });
 export type TVersionRef = z.infer<typeof ZVersionRef>;
 
-export const ZRequestPromotionInput = ZVersionRef.extend({ comment: z.string().max(5000).default('') });
+export const ZRequestPromotionInput = ZVersionRef.extend({
+  comment: z.string().max(5000).default(''),
+  /** Roll out as a canary: the approval starts it, and the version reaches production when it is healthy. Absent: straight to production on approval. */
+  canary: ZCanaryOptions.optional(),
+});
 export const ZDecidePromotionInput = z.object({
   requestId: z.string().uuid(),
   comment: z.string().trim().max(5000).default(''),

@@ -3,6 +3,8 @@ import { DEFAULT_CANARY_DURATION_S, DEFAULT_CANARY_PERCENT, ZCreateDeploymentInp
 import { SPLIT_BUCKETS } from '../contracts/worker-desired-state';
 import { DomainError, parseInput } from '../domain/errors';
 import { describeUnmet, unmetGates } from '../domain/model-lifecycle';
+import type { Tx } from '../db/client';
+import type { RegisteredModel } from '../db/generated/client';
 import { aliasTarget, enqueueWebhookEvent, gateEvidence, loadVersion, lockModel, moveAlias, nowOf, requireOwner } from './model-registry-core';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
@@ -18,61 +20,11 @@ const toBps = (percent: number) => Math.round(percent * 100);
 
 export async function createDeployment(ctx: ServiceContext, raw: TCreateDeploymentInput) {
   const input = parseInput(ZCreateDeploymentInput, raw, 'deployment');
-  const plan = planTraffic(input);
-  const now = nowOf(ctx);
   try {
     return await ctx.db.$transaction(async (tx) => {
       const model = await lockModel(tx, input.modelName);
       await requireOwner(tx, model, ctx.actor, 'deploy a version');
-      const candidate = await loadVersion(tx, model, input.version);
-      if (candidate.stage === 'archived') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is archived; archived versions are never served`);
-      if (!candidate.complete) throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is incomplete (missing ${candidate.missing.join(', ')}) and cannot be deployed`, { missing: candidate.missing });
-      if (candidate.stage === 'production') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is already in production`);
-      if (candidate.stage !== 'staging') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is in ${candidate.stage}; deploy a version from staging`);
-      const active = await tx.deployment.findUnique({ where: { activeModelId: model.id } });
-      if (active) throw new DomainError('CONFLICT', `model ${model.name} already has a ${active.status} deployment (${active.id}); promote, roll back or cancel it first`, { deploymentId: active.id });
-      // The candidate must be able to reach production at the end, so its gates (all but the approval this deployment carries) are checked now.
-      const unmet = unmetGates(['complete', 'validation', 'benchmark'], await gateEvidence(tx, model, candidate));
-      if (unmet.length) throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} cannot be deployed; unmet gates: ${describeUnmet(unmet)}`, { unmet });
-      const stable = await aliasTarget(tx, model.id, 'production');
-      if (!stable && input.strategy !== 'blue_green') throw new DomainError('CONFLICT', `model ${model.name} has no production version to compare a ${input.strategy.replace('_', ' ')} against; use blue_green for a first deployment`);
-      const deployment = await tx.deployment.create({
-        data: {
-          modelId: model.id,
-          activeModelId: model.id,
-          strategy: input.strategy,
-          status: 'running',
-          stableVersionId: stable?.id ?? null,
-          candidateVersionId: candidate.id,
-          candidateWeight: plan.candidateWeight,
-          steps: plan.steps,
-          stepIndex: 0,
-          stepDurationS: plan.stepDurationS,
-          stepStartedAt: now,
-          autoPromote: plan.autoPromote,
-          outcomeKind: input.strategy === 'ab_test' ? (input.outcomeKind ?? 'binary') : null,
-          reason: input.comment || null,
-          createdById: principalUserId(ctx.actor),
-          createdAt: now,
-          updatedAt: now,
-        },
-      });
-      await moveAlias(tx, ctx, model, 'canary', candidate, 'deployment started');
-      await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
-        action: 'deployment.created',
-        subjectType: 'deployment',
-        subjectId: deployment.id,
-        after: { model: model.name, strategy: input.strategy, candidate: candidate.version, stable: stable?.version ?? null, candidateWeight: plan.candidateWeight, steps: plan.steps, stepDurationS: plan.stepDurationS },
-        reason: input.comment || null,
-      });
-      await enqueueWebhookEvent(tx, now, model, 'deployment.created', {
-        deploymentId: deployment.id,
-        strategy: input.strategy,
-        candidate: candidate.version,
-        stable: stable?.version ?? null,
-        candidateWeight: plan.candidateWeight,
-      });
-      return deployment;
+      return await startDeploymentIn(tx, ctx, model, input);
     });
   } catch (err) {
     // Two starts that raced past the check: the unique active-model index refuses the second.
@@ -83,7 +35,68 @@ export async function createDeployment(ctx: ServiceContext, raw: TCreateDeployme
   }
 }
 
-function planTraffic(input: ReturnType<typeof ZCreateDeploymentInput.parse>) {
+/**
+ * Starts a deployment inside the caller's transaction (the model's row locked, the caller's right
+ * to deploy checked). `promotionRequestId`: the approved request this canary carries out.
+ */
+export async function startDeploymentIn(tx: Tx, ctx: ServiceContext, model: RegisteredModel, input: TDeploymentPlanInput, promotionRequestId: string | null = null) {
+  const plan = planTraffic(input);
+  const now = nowOf(ctx);
+  const candidate = await loadVersion(tx, model, input.version);
+  if (candidate.stage === 'archived') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is archived; archived versions are never served`);
+  if (!candidate.complete) throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is incomplete (missing ${candidate.missing.join(', ')}) and cannot be deployed`, { missing: candidate.missing });
+  if (candidate.stage === 'production') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is already in production`);
+  if (candidate.stage !== 'staging') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is in ${candidate.stage}; deploy a version from staging`);
+  const active = await tx.deployment.findUnique({ where: { activeModelId: model.id } });
+  if (active) throw new DomainError('CONFLICT', `model ${model.name} already has a ${active.status} deployment (${active.id}); promote, roll back or cancel it first`, { deploymentId: active.id });
+  // The candidate must be able to reach production at the end, so its gates (all but the approval this deployment carries) are checked now.
+  const unmet = unmetGates(['complete', 'validation', 'benchmark'], await gateEvidence(tx, model, candidate));
+  if (unmet.length) throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} cannot be deployed; unmet gates: ${describeUnmet(unmet)}`, { unmet });
+  const stable = await aliasTarget(tx, model.id, 'production');
+  if (!stable && input.strategy !== 'blue_green') throw new DomainError('CONFLICT', `model ${model.name} has no production version to compare a ${input.strategy.replace('_', ' ')} against; use blue_green for a first deployment`);
+  const deployment = await tx.deployment.create({
+    data: {
+      modelId: model.id,
+      activeModelId: model.id,
+      strategy: input.strategy,
+      status: 'running',
+      stableVersionId: stable?.id ?? null,
+      candidateVersionId: candidate.id,
+      candidateWeight: plan.candidateWeight,
+      steps: plan.steps,
+      stepIndex: 0,
+      stepDurationS: plan.stepDurationS,
+      stepStartedAt: now,
+      autoPromote: plan.autoPromote,
+      outcomeKind: input.strategy === 'ab_test' ? (input.outcomeKind ?? 'binary') : null,
+      reason: input.comment || null,
+      createdById: principalUserId(ctx.actor),
+      promotionRequestId,
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  await moveAlias(tx, ctx, model, 'canary', candidate, 'deployment started');
+  await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
+    action: 'deployment.created',
+    subjectType: 'deployment',
+    subjectId: deployment.id,
+    after: { model: model.name, strategy: input.strategy, candidate: candidate.version, stable: stable?.version ?? null, candidateWeight: plan.candidateWeight, steps: plan.steps, stepDurationS: plan.stepDurationS, promotionRequestId },
+    reason: input.comment || null,
+  });
+  await enqueueWebhookEvent(tx, now, model, 'deployment.created', {
+    deploymentId: deployment.id,
+    strategy: input.strategy,
+    candidate: candidate.version,
+    stable: stable?.version ?? null,
+    candidateWeight: plan.candidateWeight,
+  });
+  return deployment;
+}
+
+type TDeploymentPlanInput = ReturnType<typeof ZCreateDeploymentInput.parse>;
+
+function planTraffic(input: TDeploymentPlanInput) {
   const stepDurationS = input.canary?.durationS ?? DEFAULT_CANARY_DURATION_S;
   const autoPromote = input.canary?.autoPromote ?? true;
   switch (input.strategy) {

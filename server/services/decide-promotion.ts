@@ -1,10 +1,12 @@
 import { principalLabel, principalUserId } from '../auth/principal';
+import { ZCanaryOptions } from '../contracts/canary-options';
 import { ZDecidePromotionInput, type TDecidePromotionInput } from '../contracts/model-registry';
 import type { Tx } from '../db/client';
-import type { ModelVersion, RegisteredModel } from '../db/generated/client';
+import type { ModelVersion, PromotionRequest, RegisteredModel } from '../db/generated/client';
 import { DomainError, parseInput } from '../domain/errors';
 import { checkApprover } from '../domain/model-lifecycle';
 import { aliasTarget, changeStage, enqueueWebhookEvent, evidenceMarker, isAdmin, isOwner, lockModel, moveAlias, nowOf, requireOwner, staleOpenRequests } from './model-registry-core';
+import { startDeploymentIn } from './create-deployment';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
 
@@ -12,7 +14,7 @@ import type { ServiceContext } from './service-context';
  * Owners decide promotion requests. Approval is four-eyes (an owner who is not the requester;
  * an admin may override with a written reason) and carries the promotion out in the same
  * transaction: the version goes to production, the one it replaces steps down to staging and
- * becomes `previous`. Every refusal throws before anything is written, so nothing changes.
+ * becomes `previous` - or, when the request asked for a canary, the canary starts. Every refusal throws before anything is written, so nothing changes.
  */
 
 async function loadOpenRequest(tx: Tx, requestId: string) {
@@ -67,13 +69,13 @@ export async function approvePromotion(ctx: ServiceContext, raw: TDecidePromotio
       where: { id: request.id },
       data: { status: 'approved', decidedById: principalUserId(ctx.actor), decidedByLabel: approval.approvedBy, decidedAt: now, decisionComment: input.comment, overrideReason: approver.override },
     });
-    const { replaced } = await promoteToProduction(tx, ctx, model, request.version, approval);
+    const outcome = await carryOut(tx, ctx, model, request, approval);
     await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
       action: approver.override ? 'promotion.approved_by_override' : 'promotion.approved',
       subjectType: 'promotion_request',
       subjectId: request.id,
       before: { status: 'requested' },
-      after: { status: 'approved', model: model.name, version: request.version.version, replaced: replaced?.version ?? null, comment: input.comment },
+      after: { status: 'approved', model: model.name, version: request.version.version, ...outcome, comment: input.comment },
       reason: approver.override,
     });
     await enqueueWebhookEvent(tx, now, model, 'promotion.approved', {
@@ -82,9 +84,30 @@ export async function approvePromotion(ctx: ServiceContext, raw: TDecidePromotio
       approvedBy: approval.approvedBy,
       override: approver.override,
       comment: input.comment,
+      deploymentId: outcome.deploymentId,
     });
-    return decided;
+    return { ...decided, deploymentId: outcome.deploymentId };
   });
+}
+
+/**
+ * What an approval does: a request for a canary starts one (the version stays in staging until
+ * the canary promotes it, carrying this approval); otherwise the version goes to production now.
+ */
+async function carryOut(tx: Tx, ctx: ServiceContext, model: RegisteredModel, request: PromotionRequest & { version: ModelVersion }, approval: { approvedBy: string; override: string | null }) {
+  if (request.canary) {
+    const canary = ZCanaryOptions.parse(request.canary);
+    const deployment = await startDeploymentIn(
+      tx,
+      ctx,
+      model,
+      { modelName: model.name, version: request.version.version, strategy: 'canary', canary, comment: `promotion request ${request.id} approved by ${approval.approvedBy}` },
+      request.id,
+    );
+    return { rollout: 'canary' as const, deploymentId: deployment.id, replaced: null };
+  }
+  const { replaced } = await promoteToProduction(tx, ctx, model, request.version, approval);
+  return { rollout: 'direct' as const, deploymentId: null, replaced: replaced?.version ?? null };
 }
 
 export async function rejectPromotion(ctx: ServiceContext, raw: TDecidePromotionInput) {

@@ -128,8 +128,16 @@ export async function updateDeploymentIn(tx: Tx, ctx: ServiceContext, model: Reg
   return updated;
 }
 
-/** Who approves an automatic promotion: the owner who started the deployment (their decision, carried out later). */
+/**
+ * Who approved the promotion a deployment ends in: the owner who approved the promotion request
+ * it carries out; otherwise the person promoting, or for an automatic promotion the owner who
+ * started it (their decision, carried out later).
+ */
 export async function deploymentApprover(tx: Tx, d: Deployment, actor: TPrincipal): Promise<string> {
+  if (d.promotionRequestId) {
+    const request = await tx.promotionRequest.findUnique({ where: { id: d.promotionRequestId }, select: { decidedByLabel: true } });
+    if (request?.decidedByLabel) return `${request.decidedByLabel} (promotion request ${d.promotionRequestId})`;
+  }
   if (actor.kind !== 'system') return principalLabel(actor);
   const creator = d.createdById ? await tx.user.findUnique({ where: { id: d.createdById }, select: { email: true } }) : null;
   return `deployment ${d.id} started by ${creator?.email ?? 'an owner'}`;

@@ -157,7 +157,7 @@ export async function changeStage(
     subjectType: 'model_version',
     subjectId: version.id,
     before: { model: model.name, version: version.version, stage: version.stage },
-    after: { model: model.name, version: version.version, stage: to, cause },
+    after: { model: model.name, version: version.version, stage: to, cause, ...(opts.approval ? { approvedBy: opts.approval.approvedBy } : {}) },
     reason: opts.reason ?? null,
   });
   await enqueueWebhookEvent(tx, now, model, 'stage.changed', { version: version.version, from: version.stage, to, cause, actor: principalLabel(ctx.actor) });

@@ -1,3 +1,4 @@
+import { ZCanaryOptions, type TCanaryOptions } from '../contracts/canary-options';
 import type { TModelStage } from '../contracts/model-registry';
 import type { DbOrTx } from '../db/client';
 import type { ModelVersion, Prisma } from '../db/generated/client';
@@ -239,7 +240,11 @@ export async function getModelDetails(db: DbOrTx, name: string, viewer?: TPrinci
   const aliases = await db.modelAlias.findMany({ where: { modelId: model.id } });
   const runIds = versions.map((v) => v.runId).filter((id): id is string => id !== null);
   const runs = runIds.length ? await db.run.findMany({ where: { id: { in: runIds } }, select: { id: true, name: true, experimentId: true, gitCommit: true, configHash: true } }) : [];
-  const requests = await db.promotionRequest.findMany({ where: { modelId: model.id }, orderBy: { requestedAt: 'desc' } });
+  const requests = await db.promotionRequest.findMany({
+    where: { modelId: model.id },
+    include: { deployment: { select: { id: true, status: true } } },
+    orderBy: { requestedAt: 'desc' },
+  });
   const timeline = await Promise.all(
     versions.map(async (v) => {
       const evidence = await gateEvidence(db, model, v);
@@ -280,9 +285,16 @@ export async function getModelDetails(db: DbOrTx, name: string, viewer?: TPrinci
       decisionComment: r.decisionComment,
       overrideReason: r.overrideReason,
       staleReason: r.staleReason,
+      canary: canaryOf(r.canary),
+      deployment: r.deployment,
       ...decisionRights(rights, r.requestedById),
     })),
   };
+}
+
+/** The canary a request asked for (stored as validated JSON), or null for a direct promotion. */
+function canaryOf(raw: unknown): TCanaryOptions | null {
+  return raw ? ZCanaryOptions.parse(raw) : null;
 }
 
 /** Four-eyes for the UI: an owner who did not request approves; an admin otherwise only with a written reason. */
@@ -326,6 +338,7 @@ export async function promotionInbox(ctx: ServiceContext) {
         requestedBy: r.requestedByLabel,
         requestedAt: r.requestedAt,
         comment: r.comment,
+        canary: canaryOf(r.canary),
         canApprove: r.requestedById !== userId,
         evidence: { validations: evidence.validations, benchmark: evidence.benchmark, slaClass: r.model.slaClass },
         // The evidence gates; approval is the one this inbox exists to give.

@@ -1,6 +1,7 @@
 import { principalLabel, principalUserId } from '../auth/principal';
 import { ZRequestPromotionInput } from '../contracts/model-registry';
 import type { z } from 'zod';
+import { Prisma } from '../db/generated/client';
 import { DomainError, parseInput } from '../domain/errors';
 import { describeUnmet, unmetGates } from '../domain/model-lifecycle';
 import { aliasTarget, enqueueWebhookEvent, evidenceMarker, gateEvidence, loadVersion, lockModel, nowOf } from './model-registry-core';
@@ -10,7 +11,9 @@ import type { ServiceContext } from './service-context';
 /**
  * Asks for a staging version to go to production. The evidence gates (complete, validation,
  * benchmark within SLA) must already pass - a request the owners could not approve is refused
- * (409, listing the unmet gates); approval by an owner is the one gate left open.
+ * (409, listing the unmet gates); approval by an owner is the one gate left open. With `canary`,
+ * the approval starts a canary deployment instead, and the version reaches production when the
+ * canary ends healthy (decide-promotion.ts).
  */
 export async function requestPromotion(ctx: ServiceContext, raw: z.input<typeof ZRequestPromotionInput>) {
   const input = parseInput(ZRequestPromotionInput, raw, 'promotion request');
@@ -31,6 +34,9 @@ export async function requestPromotion(ctx: ServiceContext, raw: z.input<typeof 
       });
     }
     const production = await aliasTarget(tx, model.id, 'production');
+    if (input.canary && !production) {
+      throw new DomainError('CONFLICT', `model ${model.name} has no production version for a canary to compare against: request a direct promotion for its first version`);
+    }
     const request = await tx.promotionRequest.create({
       data: {
         modelId: model.id,
@@ -41,15 +47,22 @@ export async function requestPromotion(ctx: ServiceContext, raw: z.input<typeof 
         comment: input.comment,
         evidence: await evidenceMarker(tx, version.id),
         replacesVersionId: production?.id ?? null,
+        canary: input.canary ?? Prisma.DbNull,
       },
     });
     await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
       action: 'promotion.requested',
       subjectType: 'promotion_request',
       subjectId: request.id,
-      after: { model: model.name, version: version.version, replaces: production?.version ?? null, comment: input.comment },
+      after: { model: model.name, version: version.version, replaces: production?.version ?? null, comment: input.comment, canary: input.canary ?? null },
     });
-    await enqueueWebhookEvent(tx, now, model, 'promotion.requested', { requestId: request.id, version: version.version, requestedBy: request.requestedByLabel, comment: input.comment });
+    await enqueueWebhookEvent(tx, now, model, 'promotion.requested', {
+      requestId: request.id,
+      version: version.version,
+      requestedBy: request.requestedByLabel,
+      comment: input.comment,
+      canary: input.canary ?? null,
+    });
     return request;
   });
 }
