@@ -1,5 +1,5 @@
 import { expect as baseExpect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats } from '../server/testing/onnx-model';
+import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats, type TMlp } from '../server/testing/onnx-model';
 
 /*
  * Registry set-up shared by the e2e specs, through the real HTTP APIs (tRPC and the MLflow REST
@@ -39,11 +39,11 @@ export async function rest<T = Record<string, unknown>>(request: APIRequestConte
 
 export const FINGERPRINT = `sha256:${'c'.repeat(64)}`;
 
-export const configYaml = (dataset: string) => `model:
+export const configYaml = (dataset: string, learningRate = 0.001) => `model:
   architecture: mlp
 optimizer:
   name: adamw
-  learning_rate: 0.001
+  learning_rate: ${learningRate}
 lr_schedule:
   name: cosine
 batch_size_per_device: 32
@@ -62,10 +62,13 @@ datasets:
  * ONNX file, golden examples and reference statistics next to it, config.yaml, requirements.txt,
  * a metric and the dataset version it read.
  */
-export async function trainRun(request: APIRequestContext, opts: { experimentId: string; dataset: string; seed: number; accuracy: number }): Promise<string> {
+export async function trainRun(
+  request: APIRequestContext,
+  opts: { experimentId: string; dataset: string; seed: number; accuracy: number; runName?: string; learningRate?: number; onnx?: (mlp: TMlp) => Uint8Array },
+): Promise<string> {
   const { run } = await rest<{ run: { info: { run_id: string } } }>(request, '/api/2.0/mlflow/runs/create', {
     experiment_id: opts.experimentId,
-    run_name: `train-mlp-seed-${opts.seed}`,
+    run_name: opts.runName ?? `train-mlp-seed-${opts.seed}`,
     start_time: Date.now(),
   });
   const runId = run.info.run_id;
@@ -76,17 +79,18 @@ export async function trainRun(request: APIRequestContext, opts: { experimentId:
     });
     expect(res.ok(), `PUT ${path}: ${res.status()} ${await res.text()}`).toBe(true);
   };
-  await put('model/model.onnx', mlp.bytes);
+  await put('model/model.onnx', opts.onnx ? opts.onnx(mlp) : mlp.bytes);
   await put('model/golden_examples.json', JSON.stringify(mlpGoldenExamples(mlp)));
   await put('model/reference_stats.json', JSON.stringify(sampleReferenceStats(4)));
-  await put('config.yaml', configYaml(opts.dataset));
+  await put('config.yaml', configYaml(opts.dataset, opts.learningRate));
   await put('requirements.txt', 'numpy==2.1.0\nonnx==1.17.0\n');
   await rest(request, '/api/2.0/mlflow/runs/log-batch', {
     run_id: runId,
-    metrics: [
-      { key: 'accuracy', value: opts.accuracy, timestamp: Date.now(), step: 3 },
-      { key: 'val_loss', value: 0.21, timestamp: Date.now(), step: 3 },
-    ],
+    // Three epochs of learning curves, ending at the given accuracy.
+    metrics: [1, 2, 3].flatMap((step) => [
+      { key: 'accuracy', value: opts.accuracy - (3 - step) * 0.04, timestamp: Date.now(), step },
+      { key: 'val_loss', value: 0.21 + (3 - step) * 0.08, timestamp: Date.now(), step },
+    ]),
     params: [{ key: 'hidden', value: '8' }],
   });
   await rest(request, '/api/2.0/mlflow/runs/log-inputs', {
@@ -118,19 +122,24 @@ export async function stagingVersion(s: TSetup, seed: number, opts: { benchmark?
   });
   expect(version.missing).toEqual([]);
   expect(version.complete).toBe(true);
-  const path = `/api/v1/models/${s.model}/versions/${version.version}`;
+  await completeVersion(s, version.version, { accuracy: 0.9 + seed / 100, p99Ms: 11.5 + seed, benchmark: opts.benchmark });
+  return version.version;
+}
+
+/** What CI and a worker add to a registered version: passing validation checks, staging (by the owner), a benchmark within the real-time SLA. */
+export async function completeVersion(s: Pick<TSetup, 'engineer' | 'admin' | 'model'>, version: number, opts: { accuracy: number; p99Ms: number; benchmark?: boolean }): Promise<void> {
+  const path = `/api/v1/models/${s.model}/versions/${version}`;
   // CI records the validation checks; the registry computes pass/fail.
   await rest(s.engineer, `${path}/validations`, {
     checks: [
-      { name: 'holdout-accuracy', metric: 'accuracy', comparator: '>=', threshold: 0.9, observed: 0.9 + seed / 100 },
+      { name: 'holdout-accuracy', metric: 'accuracy', comparator: '>=', threshold: 0.9, observed: opts.accuracy },
       { name: 'holdout-log-loss', metric: 'log_loss', comparator: '<=', threshold: 0.35, observed: 0.24 },
       { name: 'golden-examples', metric: 'max_abs_error', comparator: '<=', threshold: 0.0001, observed: 0.00002 },
     ],
   });
-  await trpc(s.admin, 'versions.promote', { modelName: s.model, version: version.version });
+  await trpc(s.admin, 'versions.promote', { modelName: s.model, version });
   // What an inference worker reports (worker:report; the admin's session holds it).
   if (opts.benchmark !== false) {
-    await rest(s.admin, `${path}/benchmarks`, { hardware: 'cpu: 16 vCPU (AMD EPYC)', batchSize: 8, p50Ms: 3.1 + seed / 10, p99Ms: 11.5 + seed, throughput: 2150 });
+    await rest(s.admin, `${path}/benchmarks`, { hardware: 'cpu: 16 vCPU (AMD EPYC)', batchSize: 8, p50Ms: opts.p99Ms / 3, p99Ms: opts.p99Ms, throughput: 2150 });
   }
-  return version.version;
 }

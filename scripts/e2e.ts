@@ -1,18 +1,23 @@
 // npm run test:e2e: Playwright specs (e2e/*.spec.ts) in Debian's Chromium against the built app,
-// on a fresh database (a new one on DATABASE_URL's server, else embedded in a temp directory).
+// on a fresh database (a new one on DATABASE_URL's server, else embedded in a temp directory),
+// with a real inference worker serving the journey's model.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { JOURNEY_MODEL } from '../e2e/journey-model';
 import { E2E_USERS } from '../e2e/users';
+import { scopesOfRole } from '../server/auth/permissions';
 import { createDb } from '../server/db/client';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
 import { applyMigrations } from '../server/db/schema-engine';
+import { createApiToken } from '../server/services/create-api-token';
 import { createUser } from '../server/services/create-user';
 import { exitWithError } from './cli-errors';
 import { ensureBuilt, startNextServer, waitForHealth } from './lib/next-server';
+import { startWorkerProcess } from './lib/worker-process';
 
 const log = (line: string) => console.log(`[e2e] ${line}`);
 
@@ -52,15 +57,20 @@ async function main() {
   const chromium = findChromium();
   const port = Number(process.env.E2E_PORT ?? 3200);
   const baseUrl = `http://localhost:${port}`;
+  const workerPort = Number(process.env.E2E_WORKER_PORT ?? port + 1);
+  const workerUrl = `http://127.0.0.1:${workerPort}`;
   const database = await freshDatabase();
   let server: ReturnType<typeof startNextServer> | undefined;
+  let worker: ReturnType<typeof startWorkerProcess> | undefined;
   let exitCode = 1;
   try {
     await applyMigrations(database.url);
     const db = createDb(database.url, 1);
-    for (const u of Object.values(E2E_USERS)) {
-      await createUser({ db, actor: { kind: 'system', name: 'e2e', scopes: [] }, requestId: 'e2e-seed' }, { email: u.email, role: u.role, password: u.password });
-    }
+    const system = { db, actor: { kind: 'system' as const, name: 'e2e', scopes: [] }, requestId: 'e2e-seed' };
+    const users = await Promise.all(Object.values(E2E_USERS).map((u) => createUser(system, { email: u.email, role: u.role, password: u.password })));
+    // The journey's worker authenticates like any worker: a token with the worker grant, owned by the admin.
+    const admin = users.find((u) => u.role === 'admin')!;
+    const workerToken = await createApiToken({ ...system, actor: { kind: 'user', userId: admin.id, email: admin.email, role: admin.role, scopes: scopesOfRole(admin.role) } }, { name: 'e2e worker', scopes: ['worker'] });
     await db.$disconnect();
 
     const env: NodeJS.ProcessEnv = {
@@ -74,13 +84,18 @@ async function main() {
     ensureBuilt(log, env);
     server = startNextServer({ port, host: '127.0.0.1', env, quiet: !process.env.E2E_SERVER_LOGS });
     await waitForHealth(`http://127.0.0.1:${port}`, server);
-    log(`app up on ${baseUrl}; running Playwright`);
+    // A real inference worker for the journey (e2e/journey.spec.ts), polling and reporting fast so
+    // a deployment change reaches it, and its traffic the control plane, within a second or two.
+    Object.assign(process.env, { BALLAST_WORKER_POLL_INTERVAL_MS: '500', BALLAST_WORKER_REPORT_INTERVAL_MS: '1000', BALLAST_WORKER_LOG_FLUSH_MS: '200' });
+    worker = startWorkerProcess({ controlPlaneUrl: `http://127.0.0.1:${port}`, token: workerToken.secret, models: `${JOURNEY_MODEL}@production`, port: workerPort, dataDir: env.BALLAST_DATA_DIR! });
+    log(`app up on ${baseUrl}, worker on ${workerUrl}; running Playwright`);
     const run = spawnSync(process.execPath, [path.resolve('node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], {
       stdio: 'inherit',
-      env: { ...process.env, E2E_BASE_URL: baseUrl, CHROMIUM_PATH: chromium },
+      env: { ...process.env, E2E_BASE_URL: baseUrl, CHROMIUM_PATH: chromium, E2E_WORKER_URL: workerUrl, E2E_WORKER_TOKEN: workerToken.secret },
     });
     exitCode = run.status ?? 1;
   } finally {
+    worker?.kill('SIGTERM');
     server?.kill('SIGTERM');
     await database.drop().catch((err) => console.error(`[e2e] could not drop the e2e database: ${err}`));
   }

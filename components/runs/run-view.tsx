@@ -14,6 +14,7 @@ import type { TRunDetails } from '../tracking/router-types';
 import { formatBytes, formatDuration, runDuration, runEngineer, shortHash } from '../tracking/run-format';
 import { StatusBadge } from '../tracking/status-badge';
 import { jsonEntries, jsonField, reproduceCommand } from './run-json';
+import { RegisterVersionButton } from './register-version-button';
 import { RunMetrics } from './run-metrics';
 
 const TABS = [
@@ -386,7 +387,7 @@ function ReproducePanel({ details }: { details: TRunDetails }) {
   );
 }
 
-export function RunView({ runId }: { runId: string }) {
+export function RunView({ runId, canRegister }: { runId: string; canRegister: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -442,6 +443,11 @@ export function RunView({ runId }: { runId: string }) {
             ) : null}
           </dl>
         </div>
+        {canRegister ? (
+          <div className="header-actions">
+            <RegisterVersionButton runId={run.runId} onnxPath={details.artifacts.find((a) => a.path.endsWith('.onnx'))?.path ?? null} />
+          </div>
+        ) : null}
       </div>
       {missing.length ? (
         <div className="alert alert-warning" role="status" data-testid="missing-tags">
