@@ -1,7 +1,7 @@
 // npm run test:e2e: Playwright specs (e2e/*.spec.ts) in Debian's Chromium against the built app,
 // on a fresh database (a new one on DATABASE_URL's server, else embedded in a temp directory),
 // with a real inference worker serving the journey's model.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,14 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
+/** SIGTERM, then wait (at most 10 s) for the process to exit. */
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+}
+
 async function main() {
   const chromium = findChromium();
   const port = Number(process.env.E2E_PORT ?? 3200);
@@ -89,14 +97,16 @@ async function main() {
     Object.assign(process.env, { BALLAST_WORKER_POLL_INTERVAL_MS: '500', BALLAST_WORKER_REPORT_INTERVAL_MS: '1000', BALLAST_WORKER_LOG_FLUSH_MS: '200' });
     worker = startWorkerProcess({ controlPlaneUrl: `http://127.0.0.1:${port}`, token: workerToken.secret, models: `${JOURNEY_MODEL}@production`, port: workerPort, dataDir: env.BALLAST_DATA_DIR! });
     log(`app up on ${baseUrl}, worker on ${workerUrl}; running Playwright`);
-    const run = spawnSync(process.execPath, [path.resolve('node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], {
+    // Not spawnSync: embedded PostgreSQL answers from this process's event loop, which must keep running.
+    const run = spawn(process.execPath, [path.resolve('node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], {
       stdio: 'inherit',
       env: { ...process.env, E2E_BASE_URL: baseUrl, CHROMIUM_PATH: chromium, E2E_WORKER_URL: workerUrl, E2E_WORKER_TOKEN: workerToken.secret },
     });
-    exitCode = run.status ?? 1;
+    exitCode = await new Promise<number>((resolve) => run.on('exit', (code) => resolve(code ?? 1)));
   } finally {
-    worker?.kill('SIGTERM');
-    server?.kill('SIGTERM');
+    // Worker first (it flushes to the server), then the server, then their database.
+    await stopChild(worker);
+    await stopChild(server);
     await database.drop().catch((err) => console.error(`[e2e] could not drop the e2e database: ${err}`));
   }
   process.exit(exitCode);
