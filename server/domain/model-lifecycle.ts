@@ -145,11 +145,19 @@ export type TApproverCheck = { ok: true; override: string | null } | { ok: false
  * An owner who did not request the promotion may approve it. An admin may approve otherwise
  * (their own request, or a model they do not own) only with a written reason, which is audited.
  */
-export function checkApprover(input: { approverId: string | null; requesterId: string | null; isOwner: boolean; isAdmin: boolean; overrideReason?: string | null }): TApproverCheck {
+export function checkApprover(input: {
+  approverId: string | null;
+  requesterId: string | null;
+  isOwner: boolean;
+  isAdmin: boolean;
+  overrideReason?: string | null;
+  /** What the refusal says when the approver is the requester (a deployment's starter, say). */
+  selfApproval?: string;
+}): TApproverCheck {
   if (!input.approverId) return { ok: false, reason: 'approval needs a person acting (not the system)' };
   const isRequester = input.requesterId !== null && input.approverId === input.requesterId;
   if (input.isOwner && !isRequester) return { ok: true, override: null };
-  const why = isRequester ? 'the requester cannot approve their own promotion (four-eyes)' : 'only an owner of the model may approve';
+  const why = isRequester ? (input.selfApproval ?? 'the requester cannot approve their own promotion (four-eyes)') : 'only an owner of the model may approve';
   if (input.isAdmin) {
     const reason = input.overrideReason?.trim() ?? '';
     if (reason.length >= 10) return { ok: true, override: reason };

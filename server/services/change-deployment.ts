@@ -2,7 +2,7 @@ import { ZDeploymentAction, type TDeploymentActionInput } from '../contracts/dep
 import type { Tx } from '../db/client';
 import type { Deployment, RegisteredModel } from '../db/generated/client';
 import { DomainError, parseInput } from '../domain/errors';
-import { deploymentApprover, lockDeployment, promoteDeploymentIn, requireActive, rollbackDeploymentIn, updateDeploymentIn } from './deployment-core';
+import { deploymentApproval, lockDeployment, promoteDeploymentIn, requireActive, rollbackDeploymentIn, updateDeploymentIn } from './deployment-core';
 import { nowOf, requireOwner } from './model-registry-core';
 import type { ServiceContext } from './service-context';
 
@@ -22,9 +22,11 @@ async function ownerAction<T>(ctx: ServiceContext, raw: TDeploymentActionInput, 
 }
 
 export function promoteDeployment(ctx: ServiceContext, raw: TDeploymentActionInput) {
-  return ownerAction(ctx, raw, 'promote', async (tx, model, d, reason) =>
-    promoteDeploymentIn(tx, ctx, model, d, { reason: reason || 'promoted by an owner', approvedBy: await deploymentApprover(tx, d, ctx.actor) }),
-  );
+  return ownerAction(ctx, raw, 'promote', async (tx, model, d, reason) => {
+    const approval = await deploymentApproval(tx, model, d, ctx.actor, reason);
+    if (!approval) throw new DomainError('FORBIDDEN', 'promoting a deployment needs a person acting');
+    return promoteDeploymentIn(tx, ctx, model, d, { reason: reason || 'promoted by an owner', approval });
+  });
 }
 
 export function pauseDeployment(ctx: ServiceContext, raw: TDeploymentActionInput) {

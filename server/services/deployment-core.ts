@@ -1,10 +1,11 @@
 import type { TPrincipal } from '../auth/principal';
-import { principalLabel } from '../auth/principal';
+import { principalLabel, principalUserId } from '../auth/principal';
 import type { Tx } from '../db/client';
 import type { Deployment, ModelVersion, Prisma, RegisteredModel } from '../db/generated/client';
 import { DomainError } from '../domain/errors';
+import { checkApprover } from '../domain/model-lifecycle';
 import { promoteToProduction } from './decide-promotion';
-import { aliasTarget, enqueueWebhookEvent, lockModel, moveAlias, nowOf } from './model-registry-core';
+import { aliasTarget, enqueueWebhookEvent, isAdmin, isOwner, lockModel, moveAlias, nowOf } from './model-registry-core';
 import { raiseAlert } from './raise-alert';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
@@ -49,10 +50,10 @@ async function clearCanaryAlias(tx: Tx, ctx: ServiceContext, model: RegisteredMo
 }
 
 /** The candidate goes to production through the lifecycle (gates checked there); the deployment ends promoted. */
-export async function promoteDeploymentIn(tx: Tx, ctx: ServiceContext, model: RegisteredModel, d: Deployment, opts: { reason: string; figures?: unknown; approvedBy: string }) {
+export async function promoteDeploymentIn(tx: Tx, ctx: ServiceContext, model: RegisteredModel, d: Deployment, opts: { reason: string; figures?: unknown; approval: TDeploymentApproval }) {
   const now = nowOf(ctx);
   const { candidate } = await versionsOf(tx, d);
-  const { replaced } = await promoteToProduction(tx, ctx, model, candidate, { approvedBy: opts.approvedBy, override: null });
+  const { replaced } = await promoteToProduction(tx, ctx, model, candidate, opts.approval);
   await clearCanaryAlias(tx, ctx, model, candidate, 'deployment promoted');
   const updated = await tx.deployment.update({
     where: { id: d.id },
@@ -63,7 +64,7 @@ export async function promoteDeploymentIn(tx: Tx, ctx: ServiceContext, model: Re
     subjectType: 'deployment',
     subjectId: d.id,
     before: { status: d.status, candidateWeight: d.candidateWeight },
-    after: { status: 'promoted', model: model.name, version: candidate.version, replaced: replaced?.version ?? null, approvedBy: opts.approvedBy },
+    after: { status: 'promoted', model: model.name, version: candidate.version, replaced: replaced?.version ?? null, approvedBy: opts.approval.approvedBy, override: opts.approval.override },
     reason: opts.reason || null,
   });
   await enqueueWebhookEvent(tx, now, model, 'deployment.promoted', { deploymentId: d.id, strategy: d.strategy, version: candidate.version, replaced: replaced?.version ?? null, reason: opts.reason, figures: opts.figures ?? null });
@@ -128,17 +129,32 @@ export async function updateDeploymentIn(tx: Tx, ctx: ServiceContext, model: Reg
   return updated;
 }
 
+export type TDeploymentApproval = { approvedBy: string; override: string | null };
+
 /**
- * Who approved the promotion a deployment ends in: the owner who approved the promotion request
- * it carries out; otherwise the person promoting, or for an automatic promotion the owner who
- * started it (their decision, carried out later).
+ * Four-eyes for the promotion a deployment ends in, as for promotion requests: the approval of the
+ * request it carries out (the canary then finishes by itself); otherwise an owner other than the
+ * one who started it, clicking Promote (an admin may override with a written reason of 10+
+ * characters). Null for the evaluator on a deployment started without an approved request: it
+ * waits, healthy, for that second owner. A person who may not promote gets a 403.
  */
-export async function deploymentApprover(tx: Tx, d: Deployment, actor: TPrincipal): Promise<string> {
+export async function deploymentApproval(tx: Tx, model: RegisteredModel, d: Deployment, actor: TPrincipal, reason = ''): Promise<TDeploymentApproval | null> {
   if (d.promotionRequestId) {
-    const request = await tx.promotionRequest.findUnique({ where: { id: d.promotionRequestId }, select: { decidedByLabel: true } });
-    if (request?.decidedByLabel) return `${request.decidedByLabel} (promotion request ${d.promotionRequestId})`;
+    const request = await tx.promotionRequest.findUnique({ where: { id: d.promotionRequestId }, select: { decidedByLabel: true, overrideReason: true } });
+    if (request?.decidedByLabel) return { approvedBy: `${request.decidedByLabel} (promotion request ${d.promotionRequestId})`, override: request.overrideReason };
   }
-  if (actor.kind !== 'system') return principalLabel(actor);
-  const creator = d.createdById ? await tx.user.findUnique({ where: { id: d.createdById }, select: { email: true } }) : null;
-  return `deployment ${d.id} started by ${creator?.email ?? 'an owner'}`;
+  if (actor.kind === 'system') return null;
+  const check = checkApprover({
+    approverId: principalUserId(actor),
+    requesterId: d.createdById,
+    isOwner: await isOwner(tx, model.id, actor),
+    isAdmin: isAdmin(actor),
+    overrideReason: reason,
+    selfApproval: 'you started this deployment: another owner of the model promotes it (four-eyes), or start it from an approved promotion request',
+  });
+  if (!check.ok) throw new DomainError('FORBIDDEN', check.reason);
+  return { approvedBy: principalLabel(actor), override: check.override };
 }
+
+/** Why a healthy deployment without an approved promotion request waits instead of promoting itself. */
+export const AWAITING_SECOND_OWNER = 'waiting for an owner other than the one who started it to promote (four-eyes: it carries no approved promotion request)';

@@ -97,7 +97,9 @@ describe('deployments: owner actions go through the registry lifecycle, audited'
     await expect(owner.deployments.pause({ deploymentId: d.id })).rejects.toMatchObject({ code: 'CONFLICT' });
     await owner.deployments.resume({ deploymentId: d.id });
     await expect(callerAs(p.outsider.principal).deployments.promote({ deploymentId: d.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const promoted = await owner.deployments.promote({ deploymentId: d.id, reason: 'looks good' });
+    // Four-eyes: the owner who started it cannot also promote it to production.
+    await expect(owner.deployments.promote({ deploymentId: d.id })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/you started this deployment: another owner/) });
+    const promoted = await callerAs(p.owner2.principal).deployments.promote({ deploymentId: d.id, reason: 'looks good' });
     expect(promoted).toMatchObject({ status: 'promoted', activeModelId: null, candidateWeight: 10_000 });
     const state = await resolveDesiredState(db(), [`${name}@production`]);
     expect(state.models[0]!.versions.map((v) => [v.version, v.weight])).toEqual([
@@ -116,9 +118,11 @@ describe('deployments: owner actions go through the registry lifecycle, audited'
 });
 
 describe('deployment evaluation (injected clock)', () => {
-  it('a healthy canary steps 5 -> 50 -> promoted; the window starts with each step', async () => {
+  it('a healthy canary from an approved request steps 5 -> 50 -> promoted; the window starts with each step', async () => {
     const { name, stable, candidate } = await setup();
-    const d = await callerAs(p.owner.principal).deployments.create({ modelName: name, version: candidate.version, canary: { steps: [5, 50], durationS: 600 } });
+    const request = await callerAs(p.engineer.principal).promotions.request({ modelName: name, version: candidate.version, canary: { steps: [5, 50], durationS: 600 } });
+    const { deploymentId } = await callerAs(p.owner.principal).promotions.approve({ requestId: request.id });
+    const d = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId! } });
     const t0 = d.stepStartedAt;
     const at = (s: number) => new Date(t0.getTime() + s * 1000);
     const boot = at(0);
@@ -131,6 +135,20 @@ describe('deployment evaluation (injected clock)', () => {
     expect((await evaluateDeployments({ db: db(), now: at(1202) })).find((r) => r.deploymentId === d.id)).toMatchObject({ action: 'continue', message: expect.stringContaining('waiting for 200') });
     await report(name, w, boot, at(1210), [{ version: stable.version, requests: 2000, errors: 4 }, { version: candidate.version, requests: 700, errors: 1 }]);
     expect((await evaluateDeployments({ db: db(), now: at(1260) })).find((r) => r.deploymentId === d.id)).toMatchObject({ action: 'promote' });
+    expect(await db().modelVersion.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({ stage: 'production' });
+    const promoted = await db().auditEvent.findFirstOrThrow({ where: { subjectId: d.id, action: 'deployment.promoted' } });
+    expect(promoted.after).toMatchObject({ approvedBy: `${p.owner.email} (promotion request ${request.id})` });
+  });
+
+  it('a healthy canary an owner started directly waits at its end for a second owner (four-eyes)', async () => {
+    const { name, stable, candidate } = await setup();
+    const d = await callerAs(p.owner.principal).deployments.create({ modelName: name, version: candidate.version, canary: { percent: 10, durationS: 600 } });
+    const at = (s: number) => new Date(d.stepStartedAt.getTime() + s * 1000);
+    await report(name, `direct-${name}`, at(0), at(30), [{ version: stable.version, requests: 1000, errors: 1 }, { version: candidate.version, requests: 300, errors: 0 }]);
+    expect((await evaluateDeployments({ db: db(), now: at(601) })).find((r) => r.deploymentId === d.id)).toMatchObject({ action: 'wait', message: expect.stringContaining('four-eyes') });
+    expect(await db().deployment.findUniqueOrThrow({ where: { id: d.id } })).toMatchObject({ status: 'running', reason: expect.stringContaining('an owner other than the one who started it') });
+    expect(await db().modelVersion.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({ stage: 'staging' });
+    await callerAs(p.owner2.principal).deployments.promote({ deploymentId: d.id });
     expect(await db().modelVersion.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({ stage: 'production' });
   });
 
@@ -161,7 +179,7 @@ describe('deployment evaluation (injected clock)', () => {
     expect((await evaluateDeployments({ db: db(), now: at2(20) })).find((r) => r.deploymentId === d2.id)).toMatchObject({ action: 'rollback', message: expect.stringContaining('SLA') });
   });
 
-  it('blue-green switches once every live worker has the candidate ready, and rolls back when a check failed', async () => {
+  it('blue-green is ready to switch once every live worker has the candidate ready, and rolls back when a check failed', async () => {
     const { name, stable, candidate } = await setup();
     const owner = callerAs(p.owner.principal);
     const d = await owner.deployments.create({ modelName: name, version: candidate.version, strategy: 'blue_green' });
@@ -170,7 +188,9 @@ describe('deployment evaluation (injected clock)', () => {
     await report(name, `bg-2-${name}`, now, now, [{ version: stable.version, requests: 10, errors: 0 }]);
     expect((await evaluateDeployments({ db: db(), now })).find((r) => r.deploymentId === d.id)).toMatchObject({ action: 'continue', message: expect.stringContaining('1 of 2') });
     await report(name, `bg-2-${name}`, now, now, [{ version: stable.version, requests: 10, errors: 0 }, { version: candidate.version, requests: 0, errors: 0, state: 'ready' }]);
-    expect((await evaluateDeployments({ db: db(), now })).find((r) => r.deploymentId === d.id)).toMatchObject({ action: 'promote' });
+    // Ready everywhere; started by one owner, so a second one switches it (four-eyes).
+    expect((await evaluateDeployments({ db: db(), now })).find((r) => r.deploymentId === d.id)).toMatchObject({ action: 'wait', message: expect.stringContaining('four-eyes') });
+    await callerAs(p.owner2.principal).deployments.promote({ deploymentId: d.id });
     expect((await resolveDesiredState(db(), [`${name}@production`])).models[0]!.versions.map((v) => [v.version, v.weight])).toEqual([
       [candidate.version, 10_000],
       [stable.version, 0],

@@ -3,7 +3,7 @@ import type { Deployment, RegisteredModel } from '../db/generated/client';
 import { decideCanary, type TCanaryDecision } from '../domain/canary-policy';
 import { isDomainError } from '../domain/errors';
 import { SLA_P99_LIMIT_MS } from '../domain/model-lifecycle';
-import { DEPLOYMENT_EVALUATOR, deploymentApprover, lockDeployment, promoteDeploymentIn, rollbackDeploymentIn, toJson, updateDeploymentIn } from './deployment-core';
+import { AWAITING_SECOND_OWNER, DEPLOYMENT_EVALUATOR, deploymentApproval, lockDeployment, promoteDeploymentIn, rollbackDeploymentIn, toJson, updateDeploymentIn } from './deployment-core';
 import { trafficWindow } from './read-version-traffic';
 import { listLiveWorkers } from './record-worker-report';
 import { newRequestId, type ServiceContext } from './service-context';
@@ -78,12 +78,14 @@ async function evaluateOne(ctx: ServiceContext, seen: Deployment, now: Date): Pr
         await updateDeploymentIn(tx, ctx, model, d, 'step_advanced', { stepIndex: next, candidateWeight: d.steps[next]!, stepStartedAt: now, figures: toJson(figures), reason: decision.message }, `step ${next + 1} of ${d.steps.length}: ${decision.message}`);
         return { ...base, action: 'advance', message: `candidate at ${d.steps[next]! / 100}%`, figures };
       }
-      if (d.autoPromote) {
-        await promoteDeploymentIn(tx, ctx, model, d, { reason: decision.message, figures, approvedBy: await deploymentApprover(tx, d, ctx.actor) });
+      const approval = await deploymentApproval(tx, model, d, ctx.actor);
+      if (d.autoPromote && approval) {
+        await promoteDeploymentIn(tx, ctx, model, d, { reason: decision.message, figures, approval });
         return { ...base, action: 'promote', message: decision.message, figures };
       }
-      await tx.deployment.update({ where: { id: d.id }, data: { figures: toJson(figures), reason: 'healthy at its end: waiting for an owner to promote', updatedAt: now } });
-      return { ...base, action: 'wait', message: 'healthy at its end: waiting for an owner to promote', figures };
+      const waiting = `healthy at its end: ${approval ? 'waiting for an owner to promote' : AWAITING_SECOND_OWNER}`;
+      await tx.deployment.update({ where: { id: d.id }, data: { figures: toJson(figures), reason: waiting, updatedAt: now } });
+      return { ...base, action: 'wait', message: waiting, figures };
     }
     const message = d.status === 'paused' ? `paused (${decision.message})` : decision.message;
     await tx.deployment.update({ where: { id: d.id }, data: { figures: toJson(figures), reason: message, updatedAt: now } });
@@ -110,8 +112,14 @@ async function evaluateBlueGreen(ctx: ServiceContext, seen: Deployment, model: R
       await rollbackDeploymentIn(tx, ctx, model, d, { reason, figures, automated: true });
       return { ...base, action: 'rollback' as const, message: reason, figures };
     }
+    const approval = await deploymentApproval(tx, model, d, ctx.actor);
+    if (!approval) {
+      const waiting = `candidate healthy on all ${workers.length} live worker(s): ${AWAITING_SECOND_OWNER}`;
+      await tx.deployment.update({ where: { id: d.id }, data: { figures: toJson(figures), reason: waiting, updatedAt: now } });
+      return { ...base, action: 'wait' as const, message: waiting, figures };
+    }
     const message = `candidate healthy on all ${workers.length} live worker(s): switching all traffic`;
-    await promoteDeploymentIn(tx, ctx, model, d, { reason: message, figures, approvedBy: await deploymentApprover(tx, d, ctx.actor) });
+    await promoteDeploymentIn(tx, ctx, model, d, { reason: message, figures, approval });
     return { ...base, action: 'promote' as const, message, figures };
   });
 }
