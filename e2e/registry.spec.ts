@@ -155,6 +155,6 @@ test('an engineer requests promotion, the owner approves it from the inbox, roll
   await viewerPage.goto(`/models/${model}`);
   await expect(viewerPage.getByTestId('production-version')).toHaveText('version 1');
   await expect(viewerPage.getByTestId('version-card')).toHaveCount(3);
-  for (const action of ['request-promotion', 'promote-staging', 'demote', 'archive', 'rollback']) await expect(viewerPage.getByTestId(action)).toHaveCount(0);
+  for (const action of ['request-promotion', 'request-canary', 'promote-staging', 'demote', 'archive', 'rollback']) await expect(viewerPage.getByTestId(action)).toHaveCount(0);
   await expect(viewerPage.getByTestId('app-nav').getByRole('link', { name: 'Approvals' })).toHaveCount(0);
 });

@@ -15,10 +15,12 @@ export function VersionActions({ model, version, openRequest }: { model: TModelD
   const v = `version ${version.version}`;
   return (
     <div className="version-actions">
+      {version.stage === 'staging' && canRequest && !openRequest && model.productionVersion ? <RequestCanaryButton model={model} version={version} /> : null}
       {version.stage === 'staging' && canRequest && !openRequest ? (
         <ActionButton
-          label="Request promotion"
-          tone="primary"
+          // With a version in production, a canary is the recommended way in (above); direct promotion stays possible.
+          label={model.productionVersion ? 'Request direct promotion' : 'Request promotion'}
+          tone={model.productionVersion ? 'default' : 'primary'}
           title={`Request production for ${v}?`}
           confirmLabel="Request promotion"
           testId="request-promotion"
@@ -31,7 +33,6 @@ export function VersionActions({ model, version, openRequest }: { model: TModelD
           </p>
         </ActionButton>
       ) : null}
-      {version.stage === 'staging' && canRequest && !openRequest && model.productionVersion ? <RequestCanaryButton model={model} version={version} /> : null}
       {version.stage === 'development' && canManage ? (
         <ActionButton
           label="Promote to staging"
@@ -144,6 +145,7 @@ function RequestCanaryButton({ model, version }: { model: TModelDetails; version
   return (
     <ActionButton
       label="Request canary rollout"
+      tone="primary"
       title={`Request a canary rollout of version ${version.version}?`}
       confirmLabel="Request canary rollout"
       testId="request-canary"
