@@ -10,6 +10,7 @@ import { useTRPC } from '../trpc';
 const SCOPE_HELP: Record<TTokenScope, string> = {
   ingest: 'log runs, datasets and models from training scripts',
   worker: 'run an inference worker',
+  metrics: 'read-only: let Prometheus scrape /api/metrics',
   admin: 'everything, including users',
 };
 

@@ -32,6 +32,9 @@ describe('token grants', () => {
     expect(canGrantToken('engineer', 'admin')).toBe(false);
     expect(canGrantToken('engineer', 'worker')).toBe(false);
     expect(canGrantToken('viewer', 'ingest')).toBe(false);
+    // The Prometheus grant reads monitoring only, so even a viewer's role covers it.
+    expect(scopesOfTokenGrants(['metrics'])).toEqual(['monitoring:read']);
+    expect(canGrantToken('viewer', 'metrics')).toBe(true);
     expect(canGrantToken('admin', 'worker')).toBe(true);
   });
 });

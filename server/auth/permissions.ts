@@ -1,3 +1,4 @@
+import { ZTokenScope } from '../contracts/api-tokens';
 /**
  * Who may do what, as `resource:action` scopes. Procedures and REST routes declare the scope
  * they need; one check (`hasScope`) decides; the UI reads the same table to show or hide
@@ -34,12 +35,14 @@ export const ROLE_SCOPES: Record<TRole, readonly TScope[]> = {
 };
 
 /** What an API token may be granted, and the resource scopes each grant carries. */
-export const TOKEN_SCOPES = ['ingest', 'worker', 'admin'] as const;
+export const TOKEN_SCOPES = ZTokenScope.options;
 export type TTokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const TOKEN_SCOPE_GRANTS: Record<TTokenScope, readonly TScope[]> = {
   ingest: ['experiment:read', 'experiment:write', 'dataset:read', 'dataset:write', 'model:read', 'model:write', 'feedback:write', 'monitoring:read'],
   worker: ['model:read', 'deployment:read', 'worker:report'],
+  // Read-only, for a Prometheus scrape of /api/metrics: nothing else.
+  metrics: ['monitoring:read'],
   admin: SCOPES,
 };
 

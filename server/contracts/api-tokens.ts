@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const ZTokenScope = z.enum(['ingest', 'worker', 'admin']);
+/** What an API token may be granted (server/auth/permissions.ts maps each to resource scopes). */
+export const ZTokenScope = z.enum(['ingest', 'worker', 'metrics', 'admin']);
 
 export const ZCreateApiTokenInput = z.object({
   name: z.string().trim().min(1, 'is required').max(100),

@@ -24,6 +24,9 @@ describe('GET /api/metrics', () => {
     expect((await get()).status).toBe(401);
     const { bearer: worker } = await makeToken('admin', ['worker']);
     expect((await get(worker)).status).toBe(403);
+    // The read-only grant made for Prometheus.
+    const { bearer: metrics } = await makeToken('viewer', ['metrics']);
+    expect((await get(metrics)).status).toBe(200);
   });
 
   it('exposes alerts, drift, feedback, deployments and workers in a format promtool accepts', async () => {
