@@ -1,4 +1,4 @@
-import { scopesOfRole, type TRole } from '../auth/permissions';
+import { scopesOfRole, type TRole, type TTokenScope } from '../auth/permissions';
 import type { TPrincipal } from '../auth/principal';
 import { createApiToken } from '../services/create-api-token';
 import { createUser } from '../services/create-user';
@@ -25,7 +25,7 @@ export async function makeUser(role: TRole, password = 'correct-horse-battery') 
   return { ...user, password, principal };
 }
 
-export async function makeToken(role: TRole, scopes: ('ingest' | 'worker' | 'admin')[]) {
+export async function makeToken(role: TRole, scopes: TTokenScope[]) {
   const user = await makeUser(role);
   const token = await createApiToken(ctxAs(user.principal), { name: `t-${seq++}`, scopes });
   return { user, token, bearer: { authorization: `Bearer ${token.secret}` } };
