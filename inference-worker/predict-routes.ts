@@ -110,13 +110,14 @@ export async function handleInfer(deps: PredictDeps, req: IncomingMessage, res: 
   let body: ReturnType<typeof ZOipInferRequest.parse>;
   let choice: RouteChoice;
   let requestId: string;
+  let routingKey: string | undefined;
   try {
     const parsed = ZOipInferRequest.safeParse(parseJson(await readBody(req, deps.maxBodyBytes)));
     if (!parsed.success) throw new HttpError(400, `invalid inference request: ${formatZodIssues(parsed.error).join('; ')}`, 'invalid_request');
     body = parsed.data;
     requestId = body.id ?? randomUUID();
-    const key = typeof body.parameters?.routing_key === 'string' ? body.parameters.routing_key : requestId;
-    choice = deps.registry.route(model, key, version);
+    routingKey = typeof body.parameters?.routing_key === 'string' ? body.parameters.routing_key : undefined;
+    choice = deps.registry.route(model, routingKey ?? requestId, version);
   } catch (err) {
     return fail(deps, res, err);
   }
@@ -138,6 +139,8 @@ export async function handleInfer(deps: PredictDeps, req: IncomingMessage, res: 
       started,
     );
   } catch (err) {
+    // Rows that were read (the failure came later, from the model) are logged with the error, as /predict logs them.
+    if (rowsForLog.length) deps.log?.record({ requestId, model, version: choice.entry.version, variant: choice.variant, items: rowsForLog, outcomes: [], latencyMs: performance.now() - started, error: describeError(err).message, routingKey, features: sig.features });
     return fail(deps, res, err);
   }
   sendJson(res, 200, {
@@ -148,6 +151,6 @@ export async function handleInfer(deps: PredictDeps, req: IncomingMessage, res: 
   });
   if (deps.log) {
     const outcomes = rowsForLog.map((_, r) => readPrediction(served.out, r, sig.outputWidth, sig.labels));
-    deps.log.record({ requestId, model, version: choice.entry.version, variant: choice.variant, items: rowsForLog, outcomes, latencyMs: performance.now() - started, error: null });
+    deps.log.record({ requestId, model, version: choice.entry.version, variant: choice.variant, items: rowsForLog, outcomes, latencyMs: performance.now() - started, error: null, routingKey, features: sig.features });
   }
 }

@@ -55,4 +55,16 @@ describe('prediction log', () => {
     await waitFor(() => receiver.records.length === before + 1, 'one more record');
     expect(receiver.records[before]!.routing_key).toBe('user-42');
   });
+
+  it('logs Open Inference Protocol requests too, with their rows and the routing key from parameters', async () => {
+    const before = receiver.records.length;
+    const res = await postJson(`${w.url}/v2/models/churn/infer`, {
+      id: 'oip-1',
+      parameters: { routing_key: 'user-7' },
+      inputs: [{ name: 'input', shape: [1, 8], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6, 7, 8] }],
+    });
+    expect(res.status).toBe(200);
+    await waitFor(() => receiver.records.length === before + 1, 'one more record');
+    expect(receiver.records[before]).toMatchObject({ request_id: 'oip-1', routing_key: 'user-7', inputs: [1, 2, 3, 4, 5, 6, 7, 8], error: null });
+  });
 });
