@@ -11,7 +11,7 @@ import { JOURNEY_MODEL } from '../e2e/journey-model';
 import { E2E_USERS } from '../e2e/users';
 import { scopesOfRole } from '../server/auth/permissions';
 import { createDb } from '../server/db/client';
-import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
+import { EMBEDDED_POOL_MAX, startEmbeddedPostgres } from '../server/db/embedded-postgres';
 import { applyMigrations } from '../server/db/schema-engine';
 import { createApiToken } from '../server/services/create-api-token';
 import { createUser } from '../server/services/create-user';
@@ -34,12 +34,12 @@ function findChromium(): string {
   return '/usr/bin/chromium';
 }
 
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+async function freshDatabase(): Promise<{ url: string; embedded: boolean; drop(): Promise<void> }> {
   const server = process.env.DATABASE_URL;
   if (!server) {
     const dir = mkdtempSync(path.join(tmpdir(), 'ballast-e2e-'));
     const embedded = await startEmbeddedPostgres({ dir });
-    return { url: embedded.url, drop: async () => (await embedded.stop(), rmSync(dir, { recursive: true, force: true })) };
+    return { url: embedded.url, embedded: true, drop: async () => (await embedded.stop(), rmSync(dir, { recursive: true, force: true })) };
   }
   const name = `ballast_e2e_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
@@ -50,7 +50,7 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
   await admin(`CREATE DATABASE "${name}"`);
   const url = new URL(server);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return { url: url.toString(), embedded: false, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
 /** SIGTERM, then wait (at most 10 s) for the process to exit. */
@@ -84,7 +84,7 @@ async function main() {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: database.url,
-      BALLAST_DB_POOL_MAX: '4',
+      BALLAST_DB_POOL_MAX: database.embedded ? String(EMBEDDED_POOL_MAX) : '4',
       NEXTAUTH_SECRET: randomBytes(24).toString('hex'),
       NEXTAUTH_URL: baseUrl,
       BALLAST_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ballast-e2e-data-')),

@@ -1,13 +1,19 @@
 // npm start: the whole product on one machine. Embedded PostgreSQL unless DATABASE_URL is set,
-// migrations, the dashboard on :3000 (PORT), and the demo sign-in (skip with --no-demo).
+// migrations, the dashboard on :3000 (PORT), an inference worker, and the living demo: a workspace
+// made by scripts/demo on the first start, reused later, with customer traffic that drifts
+// (skip it all with --no-demo).
 import { parseArgs } from 'node:util';
 import { dataDir, serverEnv } from '../server/env';
 import { createDb } from '../server/db/client';
+import { EMBEDDED_POOL_MAX } from '../server/db/embedded-postgres';
 import { openDatabase } from '../server/db/open-database';
 import { applyMigrations } from '../server/db/schema-engine';
 import { exitWithError } from './cli-errors';
 import { loadOrCreateAuthSecret } from './lib/auth-secret-file';
-import { ensureDemoSignIn, type DemoSignIn } from './lib/demo-sign-in';
+import { ensureDemoPeople, type TDemoPeople } from './demo/demo-people';
+import type { TDemoTraffic } from './demo/demo-traffic';
+import { DEMO_MODEL } from './demo/demo-workspace';
+import { demoWorkerModels, startLivingDemo } from './demo/living-demo';
 import { ensureBuilt, startNextServer, waitForHealth } from './lib/next-server';
 import { ensureLocalWorkerToken, startWorkerProcess } from './lib/worker-process';
 
@@ -15,10 +21,11 @@ const log = (line: string) => console.log(`[ballast] ${line}`);
 
 async function main() {
   const { values } = parseArgs({ options: { 'no-demo': { type: 'boolean', default: false } } });
+  const demoMode = !values['no-demo'];
   const env = serverEnv();
   const port = env.PORT;
-  // Which models the local worker serves (e.g. churn@production); none: no worker.
-  const workerModels = process.env.BALLAST_WORKER_MODELS ?? '';
+  // Which models the local worker serves (e.g. churn@production); none: no worker. The demo always has one.
+  const workerModels = demoMode ? demoWorkerModels(process.env.BALLAST_WORKER_MODELS) : (process.env.BALLAST_WORKER_MODELS ?? '');
   const workerPort = Number(process.env.BALLAST_WORKER_PORT ?? 8080);
   const baseUrl = `http://localhost:${port}`;
 
@@ -33,11 +40,11 @@ async function main() {
   log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: up to date');
 
   const secret = loadOrCreateAuthSecret(dataDir());
-  let demo: DemoSignIn | null = null;
+  let people: TDemoPeople | null = null;
   let workerToken: string | null = null;
   const setupDb = createDb(database.url, 1);
   try {
-    if (!values['no-demo']) demo = await ensureDemoSignIn(setupDb, dataDir());
+    if (demoMode) people = await ensureDemoPeople(setupDb, dataDir());
     if (workerModels) workerToken = await ensureLocalWorkerToken(setupDb, dataDir());
   } finally {
     await setupDb.$disconnect();
@@ -46,8 +53,8 @@ async function main() {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
-    // PGlite is one backend behind a query-level multiplexer: a few connections are plenty.
-    BALLAST_DB_POOL_MAX: database.kind === 'embedded' ? '4' : String(env.BALLAST_DB_POOL_MAX),
+    // Embedded: one connection (see EMBEDDED_POOL_MAX for why more corrupt queries).
+    BALLAST_DB_POOL_MAX: String(database.kind === 'embedded' ? EMBEDDED_POOL_MAX : env.BALLAST_DB_POOL_MAX),
     NEXTAUTH_SECRET: secret,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? baseUrl,
     BALLAST_DATA_DIR: dataDir(),
@@ -57,11 +64,13 @@ async function main() {
   const server = startNextServer({ port, host: env.BALLAST_HOST, env: childEnv, quiet: true });
 
   let worker: ReturnType<typeof startWorkerProcess> | null = null;
+  let traffic: TDemoTraffic | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping...');
+    await traffic?.stop();
     // The worker drains its requests and flushes its prediction log to the dashboard first.
     if (worker && worker.exitCode === null) {
       worker.kill('SIGTERM');
@@ -82,16 +91,45 @@ async function main() {
 
   await waitForHealth(`http://127.0.0.1:${port}`, server);
   if (workerModels && workerToken) {
-    worker = startWorkerProcess({ controlPlaneUrl: `http://127.0.0.1:${port}`, token: workerToken, models: workerModels, port: workerPort, dataDir: dataDir() });
+    worker = startWorkerProcess({
+      controlPlaneUrl: `http://127.0.0.1:${port}`,
+      token: workerToken,
+      models: workerModels,
+      port: workerPort,
+      dataDir: dataDir(),
+      // The demo's network has a few hundred weights: a GPU gains it nothing, and probing for CUDA
+      // prints ONNX Runtime errors on every machine without it. BALLAST_WORKER_EXECUTION_PROVIDER still wins.
+      provider: demoMode && !process.env.BALLAST_WORKER_EXECUTION_PROVIDER ? 'cpu' : undefined,
+    });
     log(`inference worker on http://127.0.0.1:${workerPort} serving ${workerModels}`);
   } else if (workerModels) {
     log('no inference worker: it needs an admin to own its token (npm run user:create -- --role admin)');
   } else {
     log('no inference worker: set BALLAST_WORKER_MODELS (e.g. churn@production) to serve models');
   }
+  let demoReady = false;
+  if (people) {
+    try {
+      const demo = await startLivingDemo({ url: `http://127.0.0.1:${port}`, workerUrl: `http://127.0.0.1:${workerPort}`, people, log });
+      traffic = demo.traffic;
+      demoReady = demo.ready;
+      if (demoReady) log(`demo: ready ${process.uptime().toFixed(0)} s after start`);
+    } catch (err) {
+      if (stopping) return;
+      log(`demo: setting up the demo failed: ${(err as Error).message}`);
+      log('demo: the dashboard runs without it; to retry, stop, delete the data directory (with DATABASE_URL: use a fresh database) and start again; or start with --no-demo');
+    }
+  }
   log(`Ballast is up: ${baseUrl}`);
-  if (demo) log(`sign in as ${demo.email} / ${demo.password}`);
-  else log('no demo: create the first admin with `npm run user:create -- --email you@example.com --role admin`');
+  if (people) {
+    log(`sign in as ${people.admin.email} / ${people.admin.password} (owns the demo model, approves)`);
+    log(`  or as ${people.engineer.email} / ${people.engineer.password} (trained the versions, asked for the promotion)`);
+  } else {
+    log('no demo: create the first admin with `npm run user:create -- --email you@example.com --role admin`');
+  }
+  if (demoReady) {
+    log(`look at: ${baseUrl}/models/${DEMO_MODEL} (versions, lineage, gates), ${baseUrl}/deployments (the canary's live split), ${baseUrl}/monitoring/${DEMO_MODEL} (drift charts; an alert follows the drift)`);
+  }
   log('press Ctrl+C to stop');
 }
 

@@ -1,20 +1,28 @@
 import { createHash } from 'node:crypto';
 import { seededRandom } from '../../server/testing/onnx-model';
 
-/**
+/*
  * A synthetic telecom-churn table generated from a known logistic rule plus noise, so the demo
  * trains on data with real signal and ships no file. Same seed, same bytes, same fingerprint.
  */
+
+/**
+ * Columns in natural name order on purpose: drift reads prediction_logs.inputs in the order of the
+ * version's signature feature list, else in natural name order (featureColumns in
+ * server/domain/drift-window.ts). Registered versions carry no feature list today, so the demo
+ * sends its columns in that order and each drift chart measures the column it names.
+ */
 export const CHURN_FEATURES = [
-  'tenure_months',
-  'monthly_charges',
-  'support_calls',
+  'age',
   'contract_months',
   'late_payments',
-  'usage_gb',
+  'monthly_charges',
   'num_products',
-  'age',
+  'support_calls',
+  'tenure_months',
+  'usage_gb',
 ] as const;
+export type TChurnFeature = (typeof CHURN_FEATURES)[number];
 
 export interface TChurnData {
   rows: number[][];
@@ -41,22 +49,38 @@ function poisson(rand: () => number, mean: number): number {
   return k;
 }
 
-/** One customer's features; `shift` moves the distribution the way a changing market would (drift). */
+/**
+ * One customer's features in CHURN_FEATURES order. `shift` moves the distribution the way a
+ * changing market would (drift): pricier plans and more calls to support, +30 in mean monthly
+ * charges and +2 expected support calls per unit of shift.
+ */
 export function sampleCustomer(rand: () => number, shift = 0): number[] {
-  const tenure = Math.round(1 + rand() * 71);
-  const charges = Math.min(140, Math.max(18, 70 + 25 * normal(rand) + shift * 30));
-  const calls = poisson(rand, 1.5 + shift * 2);
-  const contract = [1, 12, 24][Math.floor(rand() * 3)]!;
-  const late = poisson(rand, 0.7);
-  const usage = Math.exp(3 + 0.6 * normal(rand));
-  const products = 1 + Math.floor(rand() * 5);
-  const age = Math.round(Math.min(90, Math.max(18, 45 + 14 * normal(rand))));
-  return [tenure, charges, calls, contract, late, usage, products, age];
+  const c: Record<TChurnFeature, number> = {
+    tenure_months: Math.round(1 + rand() * 71),
+    monthly_charges: Math.min(140, Math.max(18, 70 + 25 * normal(rand) + shift * 30)),
+    support_calls: poisson(rand, 1.5 + shift * 2),
+    contract_months: [1, 12, 24][Math.floor(rand() * 3)]!,
+    late_payments: poisson(rand, 0.7),
+    usage_gb: Math.exp(3 + 0.6 * normal(rand)),
+    num_products: 1 + Math.floor(rand() * 5),
+    age: Math.round(Math.min(90, Math.max(18, 45 + 14 * normal(rand)))),
+  };
+  return CHURN_FEATURES.map((f) => c[f]);
 }
 
+const column = (f: TChurnFeature) => CHURN_FEATURES.indexOf(f);
+
 function churnProbability(x: number[]): number {
-  const [tenure, charges, calls, contract, late, usage, products] = x as [number, number, number, number, number, number, number];
-  const logit = 2.2 - 0.09 * tenure + 0.06 * (charges - 70) + 1.1 * calls - 0.14 * contract + 1.2 * late - 0.02 * usage - 0.5 * (products - 1);
+  const v = (f: TChurnFeature) => x[column(f)]!;
+  const logit =
+    2.2 -
+    0.09 * v('tenure_months') +
+    0.06 * (v('monthly_charges') - 70) +
+    1.1 * v('support_calls') -
+    0.14 * v('contract_months') +
+    1.2 * v('late_payments') -
+    0.02 * v('usage_gb') -
+    0.5 * (v('num_products') - 1);
   return 1 / (1 + Math.exp(-logit));
 }
 

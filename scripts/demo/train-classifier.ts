@@ -9,6 +9,10 @@ export interface THyperparameters {
   seed: number;
 }
 
+/** The first 80% of the rows train, the rest is the holdout the history's accuracy is measured on. */
+export const TRAIN_FRACTION = 0.8;
+export const trainingRowCount = (n: number) => Math.floor(n * TRAIN_FRACTION);
+
 export interface TTrainedModel {
   mlp: TMlp;
   /** Per epoch: training loss and holdout accuracy. */
@@ -25,7 +29,7 @@ export function trainClassifier(rows: number[][], labels: number[], hp: THyperpa
   const rand = seededRandom(hp.seed);
   const n = rows.length;
   const f = rows[0]!.length;
-  const split = Math.floor(n * 0.8);
+  const split = trainingRowCount(n);
   const mean = Array.from({ length: f }, (_, j) => rows.slice(0, split).reduce((a, r) => a + r[j]!, 0) / split);
   const std = Array.from({ length: f }, (_, j) => Math.sqrt(rows.slice(0, split).reduce((a, r) => a + (r[j]! - mean[j]!) ** 2, 0) / split) || 1);
   const z = rows.map((r) => r.map((v, j) => (v - mean[j]!) / std[j]!));

@@ -9,10 +9,18 @@ export interface EmbeddedPostgres {
 }
 
 /**
+ * Connections a process may hold to embedded PostgreSQL. PGlite is one backend and the socket
+ * server multiplexes connections one protocol message at a time, so a second connection's query
+ * can land inside another's transaction or extended-query exchange ("bind message supplies 2
+ * parameters, but prepared statement requires 5": 79 errors in 400 mixed queries through a pool
+ * of 4, none through a pool of 1). One connection per process, one process per database.
+ */
+export const EMBEDDED_POOL_MAX = 1;
+
+/**
  * PGlite (PostgreSQL compiled to WASM) persisted in `dir` (or in memory when dir is undefined),
  * served over the PostgreSQL wire protocol so the app reaches it through the same adapter-pg
- * path as a real server. PGlite is one backend: the socket server multiplexes connections at
- * query level, so callers keep their own pools small (BALLAST_DB_POOL_MAX=1 for the app).
+ * path as a real server. Callers hold at most EMBEDDED_POOL_MAX connections.
  */
 export async function startEmbeddedPostgres(opts: { dir?: string; port?: number; maxConnections?: number } = {}): Promise<EmbeddedPostgres> {
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });

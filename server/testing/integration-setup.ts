@@ -9,9 +9,11 @@ process.env.DATABASE_URL = testDb.url;
 process.env.NEXTAUTH_SECRET ??= 'integration-test-secret-0123456789';
 process.env.NEXTAUTH_URL ??= 'http://localhost:3000';
 (globalThis as { ballastTestDb?: typeof testDb }).ballastTestDb = testDb;
+// On embedded PostgreSQL the app's db() shares the test's client: one connection in all.
+if (testDb.embedded) (globalThis as { ballastDb?: typeof testDb.db }).ballastDb = testDb.db;
 
 afterAll(async () => {
   const holder = globalThis as unknown as { ballastDb?: { $disconnect(): Promise<void> } };
-  await holder.ballastDb?.$disconnect();
+  if (holder.ballastDb !== testDb.db) await holder.ballastDb?.$disconnect();
   await testDb.drop();
 });
