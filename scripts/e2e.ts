@@ -94,8 +94,16 @@ async function main() {
     await waitForHealth(`http://127.0.0.1:${port}`, server);
     // A real inference worker for the journey (e2e/journey.spec.ts), polling and reporting fast so
     // a deployment change reaches it, and its traffic the control plane, within a second or two.
-    Object.assign(process.env, { BALLAST_WORKER_POLL_INTERVAL_MS: '500', BALLAST_WORKER_REPORT_INTERVAL_MS: '1000', BALLAST_WORKER_LOG_FLUSH_MS: '200' });
-    worker = startWorkerProcess({ controlPlaneUrl: `http://127.0.0.1:${port}`, token: workerToken.secret, models: `${JOURNEY_MODEL}@production`, port: workerPort, dataDir: env.BALLAST_DATA_DIR! });
+    worker = startWorkerProcess({
+      controlPlaneUrl: `http://127.0.0.1:${port}`,
+      token: workerToken.secret,
+      models: `${JOURNEY_MODEL}@production`,
+      port: workerPort,
+      dataDir: env.BALLAST_DATA_DIR!,
+      provider: 'cpu',
+      env: { BALLAST_WORKER_POLL_INTERVAL_MS: '500', BALLAST_WORKER_REPORT_INTERVAL_MS: '1000', BALLAST_WORKER_LOG_FLUSH_MS: '200' },
+      quiet: !process.env.E2E_SERVER_LOGS,
+    });
     log(`app up on ${baseUrl}, worker on ${workerUrl}; running Playwright`);
     // Not spawnSync: embedded PostgreSQL answers from this process's event loop, which must keep running.
     const run = spawn(process.execPath, [path.resolve('node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], {

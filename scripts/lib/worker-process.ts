@@ -21,13 +21,18 @@ export interface TLocalWorkerOptions {
   dataDir: string;
   /** BALLAST_WORKER_EXECUTION_PROVIDER for this worker; absent, the environment's (default auto). */
   provider?: 'cpu' | 'cuda' | 'auto';
+  /** More worker variables (intervals, say). */
+  env?: Record<string, string>;
+  /** Discard the worker's output (test runs, where a faulty model's failures are expected). */
+  quiet?: boolean;
 }
 
 export function startWorkerProcess(opts: TLocalWorkerOptions): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'inference-worker/main.ts'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', opts.quiet ? 'ignore' : 'inherit'],
     env: {
       ...process.env,
+      ...opts.env,
       BALLAST_CONTROL_PLANE_URL: opts.controlPlaneUrl,
       BALLAST_WORKER_TOKEN: opts.token,
       BALLAST_WORKER_MODELS: opts.models,
