@@ -179,6 +179,31 @@ describe('ballast CLI against a real HTTP server', () => {
 });
 
 describe('the promotion lifecycle from the CLI', () => {
+  it('withdraw (the requester) and reject (an owner, with a comment) close open requests', async () => {
+    const p = await makeRegistryPeople();
+    const approver = await makeToken('admin', ['admin']);
+    const name = `cli-reject-${Date.now().toString(36)}`;
+    await createRegisteredModel(ctxAs(p.owner.principal), { name, ownerEmails: [approver.user.email] });
+    const v1 = await addVersion(p, name); // staging, validated and benchmarked
+    const open = async () => (JSON.parse((await ballast(['request-promotion', '--model', name, '--version', String(v1.version), '--json'])).stdout) as { id: string }).id;
+
+    const first = await open();
+    const withdrawn = await ballast(['withdraw', '--request', first]);
+    expect(withdrawn.stderr).toBe('');
+    expect(withdrawn.stdout.trim()).toBe(`request ${first} withdrawn`);
+    // Only the requester may withdraw; a closed request cannot be withdrawn again.
+    expect((await ballast(['withdraw', '--request', first])).stderr).toMatch(/^error: the request is withdrawn, not open/);
+
+    const second = await open();
+    expect((await ballast(['withdraw', '--request', second], approver.token.secret)).stderr).toMatch(/^error: only the requester may withdraw/);
+    expect((await ballast(['reject', '--request', second], approver.token.secret)).code).toBe(2);
+    const rejected = await ballast(['reject', '--request', second, '--comment', 'log loss regressed on the holdout'], approver.token.secret);
+    expect(rejected.stderr).toBe('');
+    expect(rejected.code).toBe(0);
+    expect(await testDb().db.promotionRequest.findUniqueOrThrow({ where: { id: second } })).toMatchObject({ status: 'rejected', decisionComment: 'log loss regressed on the holdout' });
+    expect((await ballast(['reject', '--request', second, '--comment', 'again'], approver.token.secret)).stderr).toMatch(/^error: the request is rejected, not open/);
+  });
+
   it('register-version, promote, request-promotion, approve (with model:approve), status, rollback', async () => {
     const p = await makeRegistryPeople();
     // The approver: an owner whose token carries model:approve (only an `admin` grant does).

@@ -19,6 +19,8 @@ commands:
   request-promotion --model M --version V [--comment C] [--canary PERCENT [--canary-minutes N]]
                                        (with --canary, the approval starts a canary that ends in production)
   approve --request ID [--comment C]
+  reject --request ID --comment C      (the comment says what to fix)
+  withdraw --request ID                (the requester takes it back)
   promote --model M --version V        (development -> staging)
   rollback --model M [--reason R]      (production back to the previous version)
 
@@ -275,6 +277,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         const result = await call(() => trpc.promotions.approve.mutate({ requestId, comment: values.comment ?? '' }));
         const deploymentId = (result as { deploymentId?: string | null }).deploymentId;
         print(json, result, () => `request ${requestId} approved${deploymentId ? `: canary deployment ${deploymentId} started` : ''}`);
+        return 0;
+      }
+      case 'reject': {
+        extra(0);
+        const requestId = need(values, 'request');
+        if (!values.comment?.trim()) throw new UsageError('--comment is required: say what the requester should fix');
+        const result = await call(() => trpc.promotions.reject.mutate({ requestId, comment: values.comment! }));
+        print(json, result, () => `request ${requestId} rejected`);
+        return 0;
+      }
+      case 'withdraw': {
+        extra(0);
+        const requestId = need(values, 'request');
+        const result = await call(() => trpc.promotions.withdraw.mutate({ requestId }));
+        print(json, result, () => `request ${requestId} withdrawn`);
         return 0;
       }
       case 'promote': {
