@@ -274,10 +274,13 @@ describe('the promotion lifecycle from the CLI', () => {
     const logged = await ballast(['log-run', '--experiment', 'cli-lifecycle', '--config', path.join(dir, 'config.yaml'), '--artifact', path.join(dir, 'model.onnx'), '--json']);
     expect(logged.stderr).toBe('');
     const { runId } = JSON.parse(logged.stdout) as { runId: string };
-    const registered = await ballast(['register-version', '--model', name, '--run', runId, '--json']);
+    const wrongWidth = await ballast(['register-version', '--model', name, '--run', runId, '--features', 'tenure,charges']);
+    expect(wrongWidth.code).toBe(1);
+    expect(wrongWidth.stderr.trim()).toBe("error: features: 2 names given but the input 'input' has 4 columns");
+    const registered = await ballast(['register-version', '--model', name, '--run', runId, '--features', 'tenure, charges, calls, age', '--json']);
     expect(registered.stderr).toBe('');
     expect(registered.code).toBe(0);
-    expect(JSON.parse(registered.stdout)).toMatchObject({ version: 3 });
+    expect(JSON.parse(registered.stdout)).toMatchObject({ version: 3, signature: { features: ['tenure', 'charges', 'calls', 'age'] } });
 
     const unknownRun = await ballast(['register-version', '--model', name, '--run', 'f'.repeat(32)]);
     expect(unknownRun.code).toBe(1);

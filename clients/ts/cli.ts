@@ -15,7 +15,8 @@ commands:
   status [model]
   log-run --experiment E --config config.yaml [--metrics metrics.json] [--artifact path ...] [--tag k=v ...] [--name N]
   register-dataset --name N --version V --fingerprint sha256:... [--description D] [--rows N]
-  register-version --model M --run RUN_ID [--description D]
+  register-version --model M --run RUN_ID [--description D] [--features a,b,...]
+                                       (--features: the input's column names, in order)
   request-promotion --model M --version V [--comment C] [--canary PERCENT [--canary-minutes N]]
                                        (with --canary, the approval starts a canary that ends in production)
   approve --request ID [--comment C]
@@ -48,6 +49,7 @@ const OPTIONS = {
   request: { type: 'string' },
   reason: { type: 'string' },
   canary: { type: 'string' },
+  features: { type: 'string' },
   'canary-minutes': { type: 'string' },
 } as const;
 
@@ -255,7 +257,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'register-version': {
         extra(0);
         const modelName = need(values, 'model');
-        const result = await call(() => trpc.models.createVersion.mutate({ modelName, runId: need(values, 'run'), description: values.description ?? '' }));
+        const features = values.features?.split(',').map((f) => f.trim());
+        const result = await call(() => trpc.models.createVersion.mutate({ modelName, runId: need(values, 'run'), description: values.description ?? '', features }));
         const v = result as { version?: number; stage?: string };
         print(json, result, () => `${modelName} v${v.version ?? '?'} registered${v.stage ? ` (${v.stage})` : ''}`);
         return 0;

@@ -6,12 +6,7 @@ import { seededRandom } from '../../server/testing/onnx-model';
  * trains on data with real signal and ships no file. Same seed, same bytes, same fingerprint.
  */
 
-/**
- * Columns in natural name order on purpose: drift reads prediction_logs.inputs in the order of the
- * version's signature feature list, else in natural name order (featureColumns in
- * server/domain/drift-window.ts). Registered versions carry no feature list today, so the demo
- * sends its columns in that order and each drift chart measures the column it names.
- */
+/** The table's columns, in the order of each row; the demo registers its versions with them as feature names. */
 export const CHURN_FEATURES = [
   'age',
   'contract_months',

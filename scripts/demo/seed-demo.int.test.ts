@@ -96,6 +96,8 @@ describe('npm start demo seeding', () => {
     ]);
     // Two runs with different hyperparameters, each reproducible from its config and data version.
     expect(versions[0]!.configHash).not.toBe(versions[1]!.configHash);
+    // Named columns: the worker gets them in its desired state, drift reads inputs by them.
+    for (const v of versions) expect(v.signature).toMatchObject({ features: [...CHURN_FEATURES] });
     expect(runs.map((r) => r.engineer)).toEqual([people.engineer.email, people.engineer.email]);
     const inputs = await db.runInput.findMany({ where: { runId: { in: versions.map((v) => v.runId!) } }, include: { datasetVersion: { include: { dataset: true } } } });
     expect(inputs.map((i) => `${i.datasetVersion.dataset.name}@${i.datasetVersion.version}`)).toEqual([`${DEMO_DATASET.name}@${DEMO_DATASET.version}`, `${DEMO_DATASET.name}@${DEMO_DATASET.version}`]);

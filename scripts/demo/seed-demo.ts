@@ -156,7 +156,14 @@ async function trainAndRegister(o: TSeedDemoOptions, engineer: TBallastClient, a
   }
 
   const version = await engineer.call(() =>
-    engineer.trpc.models.createVersion.mutate({ modelName: DEMO_MODEL, runId: run.runId, source: `runs:/${run.runId}/model`, description: recipe.description }),
+    engineer.trpc.models.createVersion.mutate({
+      modelName: DEMO_MODEL,
+      runId: run.runId,
+      source: `runs:/${run.runId}/model`,
+      description: recipe.description,
+      // Column names: drift charts name each input by them, and callers may send {feature: value} rows.
+      features: [...CHURN_FEATURES],
+    }),
   );
   if (!version.complete) throw new Error(`${DEMO_MODEL} v${version.version} is incomplete: missing ${version.missing.join(', ')}`);
   // What a CI job records after evaluating the exported file; the registry decides pass or fail.

@@ -64,8 +64,4 @@ describe('the drift the demo sends', () => {
     // Columns the drift leaves alone stay put (tenure ~ U(1, 72), mean 36.5).
     expect(mean(col(drifted, 'tenure_months'))).toBeCloseTo(36.5, 0);
   });
-
-  it('sends columns in natural name order, the order drift reads them in when a version lists no features', () => {
-    expect([...CHURN_FEATURES]).toEqual([...CHURN_FEATURES].sort(new Intl.Collator('en', { numeric: true }).compare));
-  });
 });

@@ -34,7 +34,21 @@ export const ZTensorSpec = z.object({
   shape: z.array(ZTensorDim).nullable(),
 });
 export type TTensorSpec = z.infer<typeof ZTensorSpec>;
-export const ZModelSignature = z.object({ inputs: z.array(ZTensorSpec).min(1), outputs: z.array(ZTensorSpec).min(1) });
+const ZNameList = (what: string) =>
+  z
+    .array(z.string().trim().min(1, `${what} names cannot be empty`).max(200))
+    .min(1)
+    .max(10_000)
+    .refine((names) => new Set(names).size === names.length, `${what} names must be unique`);
+
+export const ZModelSignature = z.object({
+  inputs: z.array(ZTensorSpec).min(1),
+  outputs: z.array(ZTensorSpec).min(1),
+  /** Column names of the 2-D input, in order (from the registration): drift reads input columns by them, and clients may send `{feature: value}` rows. */
+  features: ZNameList('feature').optional(),
+  /** Class names by output column: the worker answers a label instead of an index. */
+  labels: ZNameList('label').optional(),
+});
 export type TModelSignature = z.infer<typeof ZModelSignature>;
 
 /** A tensor as JSON: row-major flat data and its shape (product of the shape = data length). */
@@ -144,6 +158,10 @@ export const ZCreateModelVersionInput = z.object({
   onnxSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').optional(),
   goldenExamples: ZGoldenExamples.optional(),
   referenceStats: ZReferenceStats.optional(),
+  /** The input's column names in order; their count must match the model's input width. */
+  features: ZNameList('feature').optional(),
+  /** Class names by output column; their count must match the model's output width. */
+  labels: ZNameList('label').optional(),
 });
 export type TCreateModelVersionInput = z.input<typeof ZCreateModelVersionInput>;
 

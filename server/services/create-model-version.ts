@@ -17,6 +17,7 @@ import type { Artifact, Prisma } from '../db/generated/client';
 import { DomainError, parseInput } from '../domain/errors';
 import { readOnnxModel, type TOnnxModelInfo } from '../domain/onnx-model';
 import { uuidToRunId } from '../domain/run-id';
+import { signatureNamesProblem } from '../domain/signature-names';
 import { blobPath, writeBlob } from './artifact-blob-store';
 import { loadRun } from './load-tracking-entity';
 import { enqueueWebhookEvent, loadModel, lockModel, nowOf } from './model-registry-core';
@@ -116,6 +117,13 @@ export async function createModelVersion(ctx: ServiceContext, raw: TCreateModelV
     }
   }
 
+  const names = { ...(input.features ? { features: input.features } : {}), ...(input.labels ? { labels: input.labels } : {}) };
+  if (Object.keys(names).length) {
+    if (!info) throw new DomainError('BAD_REQUEST', `${Object.keys(names).join(' and ')}: the version has no ONNX file whose columns they could name`);
+    const problem = signatureNamesProblem(info.signature, names);
+    if (problem) throw new DomainError('BAD_REQUEST', problem);
+  }
+
   const metrics = run ? await ctx.db.latestMetric.findMany({ where: { runId: run.id } }) : [];
   const inputs = run
     ? await ctx.db.runInput.findMany({ where: { runId: run.id }, include: { datasetVersion: { include: { dataset: true } } }, orderBy: { createdAt: 'asc' } })
@@ -164,7 +172,7 @@ export async function createModelVersion(ctx: ServiceContext, raw: TCreateModelV
         onnxSha256: onnx?.sha256 ?? null,
         onnxSize: onnx ? BigInt(onnx.size) : null,
         onnxPath: onnx?.path ?? null,
-        signature: info ? json(info.signature) : undefined,
+        signature: info ? json({ ...info.signature, ...names }) : undefined,
         metrics: metrics.length ? json(Object.fromEntries(metrics.map((m) => [m.key, m.value]))) : undefined,
         requirementsTxt: run?.requirementsTxt ?? null,
         dataFingerprint,

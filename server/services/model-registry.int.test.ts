@@ -17,6 +17,7 @@ import { deliverDueWebhooks } from './deliver-webhooks';
 import { logRunInputs } from './link-run-datasets';
 import { logRunData } from './log-run-data';
 import { registerDatasetVersion } from './register-dataset-version';
+import { resolveDesiredState } from './resolve-desired-state';
 import { recordValidationResults, reportLatencyBenchmark } from './record-version-evidence';
 import { putRunArtifact } from './run-artifacts';
 
@@ -173,6 +174,27 @@ describe('versions: artifact set, lineage, signature from the ONNX file', () => 
     const v = await createModelVersion(ctxAs(engineer.principal), { modelName: name, onnxSha256: uploaded.sha256 });
     expect(v).toMatchObject({ onnxSha256: uploaded.sha256, complete: false, signature: uploaded.signature });
     expect(await snapshot()).not.toBe(before);
+  });
+});
+
+describe('feature and label names', () => {
+  it('are checked against the ONNX widths, kept in the signature, and sent to workers', async () => {
+    const name = await newModel();
+    const { run } = await trainRun(); // 4 input columns, 3 classes
+    const ctx = ctxAs(engineer.principal);
+    const base = { modelName: name, runId: run.runId, source: `runs:/${run.runId}/model` };
+    const before = await snapshot();
+    await expect(createModelVersion(ctx, { ...base, features: ['tenure', 'charges', 'calls'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: "features: 3 names given but the input 'input' has 4 columns" });
+    await expect(createModelVersion(ctx, { ...base, labels: ['low', 'high'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: "labels: 2 names given but the output 'probabilities' has 3 columns" });
+    await expect(createModelVersion(ctx, { ...base, features: ['a', 'a', 'b', 'c'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/feature names must be unique/) });
+    expect(await snapshot()).toBe(before);
+
+    const features = ['tenure', 'charges', 'calls', 'age'];
+    const labels = ['low', 'mid', 'high'];
+    const v = await createModelVersion(ctx, { ...base, features, labels });
+    expect(v.signature).toMatchObject({ inputs: [{ name: 'input', shape: ['batch', 4] }], features, labels });
+    const state = await resolveDesiredState(testDb().db, [`${name}@${v.version}`]);
+    expect(state.models[0]!.versions[0]!.signature).toEqual({ features, labels, allow_non_finite: false });
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ZGoldenExamples } from '../contracts/model-registry';
+import { ZGoldenExamples, ZModelSignature } from '../contracts/model-registry';
 import { ZBenchmarkRequest, type TBenchmarkRequest } from '../contracts/worker-benchmark';
 import { SPLIT_BUCKETS, type TDesiredModel, type TDesiredState, type TDesiredVersion, type TTrafficVariant } from '../contracts/worker-desired-state';
 import { MODEL_REF_RE, type TGoldenExample } from '../contracts/worker-model';
@@ -134,8 +134,16 @@ function finalizeSlots(slots: TSlot[]): TDesiredVersion[] {
     ...(s.version.onnxSize ? { size_bytes: Number(s.version.onnxSize) } : {}),
     weight: s.weight,
     variant: s.variant,
+    ...workerSignature(s.version.signature),
     golden: workerGolden(s.version.goldenExamples),
   }));
+}
+
+/** The column names a registration gave the version, for the worker (named rows, labelled answers); tensors it reads from the file. */
+function workerSignature(raw: unknown): Pick<TDesiredVersion, 'signature'> {
+  const parsed = ZModelSignature.safeParse(raw);
+  if (!parsed.success || (!parsed.data.features && !parsed.data.labels)) return {};
+  return { signature: { features: parsed.data.features, labels: parsed.data.labels, allow_non_finite: false } };
 }
 
 /**
