@@ -103,6 +103,9 @@ test('a canary on the deployments page: live split and charts, then rolled back 
   await expect(admin.getByTestId('live-split').getByTestId('split-canary')).toContainText('10%');
   await expect(admin.getByTestId('live-split').getByTestId('split-stable')).toContainText('90%');
   await expect(admin.getByTestId('deployment-actions').getByTestId('action-rollback')).toBeVisible();
+  // Started directly by the owner, without an approved request: a second owner promotes it (four-eyes).
+  await expect(admin.getByTestId('deployment-approval')).toContainText('a second owner promotes it');
+  await expect(admin.getByTestId('deployment-actions').getByTestId('action-promote')).toBeDisabled();
   await expect(admin.locator('[data-testid="history-item"][data-action="deployment.created"]')).toBeVisible();
 
   // ---- healthy traffic: both versions report, the candidate below the 200-request minimum -----

@@ -30,6 +30,14 @@ export async function trpc<T = Record<string, unknown>>(request: APIRequestConte
   return body.result.data.json;
 }
 
+/** A tRPC query over HTTP (GET, the input as superjson's wire shape in the query string). */
+export async function trpcQuery<T = Record<string, unknown>>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
+  const res = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  const body = (await res.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
+  if (!res.ok() || !body.result) throw new Error(`tRPC ${path} answered ${res.status()}: ${body.error?.json.message ?? JSON.stringify(body)}`);
+  return body.result.data.json;
+}
+
 export async function rest<T = Record<string, unknown>>(request: APIRequestContext, path: string, data: unknown, headers?: Record<string, string>): Promise<T> {
   const res = await request.post(path, { data, headers });
   const text = await res.text();

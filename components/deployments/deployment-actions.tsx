@@ -55,6 +55,7 @@ export function DeploymentActions({ deployment }: { deployment: TDeploymentDetai
   };
   const available: TAction[] = deployment.status === 'paused' ? ['promote', 'resume', 'rollback'] : ['promote', 'pause', 'rollback'];
   const current = open ? mutations[open] : null;
+  const selfPromotion = !deployment.approval && deployment.viewerStartedIt;
   return (
     <div className="header-actions" data-testid="deployment-actions">
       {available.map((a) => (
@@ -62,6 +63,9 @@ export function DeploymentActions({ deployment }: { deployment: TDeploymentDetai
           key={a}
           type="button"
           className={`btn ${COPY[a].tone}`}
+          // Four-eyes: whoever started a deployment without an approved request cannot also promote it.
+          disabled={a === 'promote' && selfPromotion}
+          title={a === 'promote' && selfPromotion ? 'You started this deployment: another owner of the model promotes it (four-eyes)' : undefined}
           onClick={() => {
             Object.values(mutations).forEach((m) => m.reset());
             setOpen(a);

@@ -90,6 +90,14 @@ function DeploymentDetails({ d, canWrite }: { d: TDeploymentDetails; canWrite: b
                 </dd>
               </div>
             ) : null}
+            {d.strategy !== 'ab_test' ? (
+              <div className="fact">
+                <dt>Approval</dt>
+                <dd data-testid="deployment-approval">
+                  {d.approval ? `${d.approval.approvedBy ?? 'an owner'} (requested by ${d.approval.requestedBy})` : 'none yet: a second owner promotes it'}
+                </dd>
+              </div>
+            ) : null}
             {sla !== null ? (
               <div className="fact">
                 <dt>SLA</dt>

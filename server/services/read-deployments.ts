@@ -39,10 +39,12 @@ export async function listDeployments(db: Db, raw: TListDeploymentsInput = {}) {
 }
 
 /** One deployment: the recorded figures, the live window figures, per-minute traffic of both versions, and its audit history. */
-export async function getDeployment(db: Db, deploymentId: string, now: Date = new Date()) {
-  const d = await db.deployment.findUnique({ where: { id: deploymentId } });
+export async function getDeployment(db: Db, deploymentId: string, opts: { now?: Date; viewerId?: string | null } = {}) {
+  const now = opts.now ?? new Date();
+  const d = await db.deployment.findUnique({ where: { id: deploymentId }, include: { promotionRequest: { select: { id: true, decidedByLabel: true, requestedByLabel: true } } } });
   if (!d) throw new DomainError('NOT_FOUND', `no deployment ${deploymentId}`);
-  const [view] = await withVersions(db, [d]);
+  const { promotionRequest, ...row } = d;
+  const [view] = await withVersions(db, [row]);
   const model = await db.registeredModel.findUniqueOrThrow({ where: { id: d.modelId } });
   const until = d.endedAt ?? now;
   const since = new Date(Math.min(d.createdAt.getTime(), until.getTime() - STABLE_BASELINE_MS));
@@ -59,5 +61,8 @@ export async function getDeployment(db: Db, deploymentId: string, now: Date = ne
     liveDecision: live ? { action: live.action, message: live.message } : null,
     traffic: series.map((s) => ({ ...s, role: s.versionId === d.candidateVersionId ? 'candidate' : 'stable' })),
     history: history.map((h) => ({ ...h, id: String(h.id) })),
+    // Four-eyes (deployment-core.ts): who approved the promotion this deployment ends in, or that a second owner must.
+    approval: promotionRequest ? { requestId: promotionRequest.id, requestedBy: promotionRequest.requestedByLabel, approvedBy: promotionRequest.decidedByLabel } : null,
+    viewerStartedIt: opts.viewerId != null && opts.viewerId === d.createdById,
   };
 }

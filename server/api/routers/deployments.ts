@@ -1,3 +1,4 @@
+import { principalUserId } from '../../auth/principal';
 import { z } from 'zod';
 import { ZCreateDeploymentInput, ZDeploymentAction, ZListDeploymentsInput } from '../../contracts/deployments';
 import { pauseDeployment, promoteDeployment, resumeDeployment, rollbackDeployment } from '../../services/change-deployment';
@@ -16,7 +17,7 @@ export const deploymentsRouter = createTRPCRouter({
   get: protectedProcedure
     .meta({ scope: 'deployment:read' })
     .input(z.object({ deploymentId: z.string().uuid() }))
-    .query(({ ctx, input }) => getDeployment(ctx.db, input.deploymentId)),
+    .query(({ ctx, input }) => getDeployment(ctx.db, input.deploymentId, { viewerId: principalUserId(ctx.principal) })),
   create: protectedProcedure
     .meta({ scope: 'deployment:write' })
     .input(ZCreateDeploymentInput)
