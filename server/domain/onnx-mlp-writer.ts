@@ -19,7 +19,7 @@ function varint(value: number | bigint): Part {
   } while (v !== 0n);
   return Uint8Array.from(out);
 }
-const concat = (parts: Part[]): Part => {
+export const concat = (parts: Part[]): Part => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let pos = 0;
   for (const p of parts) {

@@ -1,4 +1,4 @@
-import { pbBytes, pbMessage, pbString, pbVarint, type TMlp } from '../domain/onnx-mlp-writer';
+import { concat, pbBytes, pbMessage, pbString, pbVarint, type TMlp } from '../domain/onnx-mlp-writer';
 
 /*
  * Test-only: a real ONNX model that fails on some inputs, for canary tests (integration and e2e)
@@ -49,11 +49,5 @@ export function faultyMlpBytes(mlp: TMlp): Uint8Array {
   );
   const graph = [...nodes, pbString(2, 'faulty_mlp'), ...inits, pbMessage(11, valueInfo('input', ['batch', mlp.spec.features])), pbMessage(12, valueInfo('probabilities', ['batch', mlp.spec.classes]))];
   const parts = [pbVarint(1, 8), pbString(2, 'ballast-tests'), pbString(3, '1'), pbMessage(7, graph), pbMessage(8, [pbString(1, ''), pbVarint(2, 13)])];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
+  return concat(parts);
 }
