@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { BenchmarkRunner } from './benchmark';
 import { loadPersistedState, startDesiredStatePoller, startReporter, type ControlPlaneOptions } from './control-plane';
+import { claimDataDir } from './data-dir-claim';
 import { workerEnv } from './env';
 import { ControlPlaneModelSource, DiskCachedSource } from './model-source';
 import { controlPlaneShipper } from './prediction-log';
@@ -12,6 +13,8 @@ const log = (line: string) => console.log(`[worker] ${line}`);
 async function main() {
   const env = workerEnv();
   const dataDir = path.resolve(env.BALLAST_WORKER_DATA_DIR);
+  const release = claimDataDir(dataDir);
+  process.on('exit', release);
   const cp: ControlPlaneOptions = {
     baseUrl: env.BALLAST_CONTROL_PLANE_URL,
     token: env.BALLAST_WORKER_TOKEN,

@@ -83,6 +83,18 @@ describe('worker process', () => {
     expect(existsSync(path.join(dataDir, 'models', `${desiredVersion(1, m, 1).sha256}.onnx`))).toBe(true);
   });
 
+  it('a second worker on the same data directory refuses to start, naming the first', async () => {
+    const second = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'main.ts')], {
+      env: { ...process.env, BALLAST_CONTROL_PLANE_URL: cpUrl, BALLAST_WORKER_TOKEN: 'worker-token', BALLAST_WORKER_MODELS: 'churn@production', BALLAST_WORKER_PORT: '0', BALLAST_WORKER_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let said = '';
+    second.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+    const code = await new Promise<number | null>((r) => second.once('exit', r));
+    expect(code).toBe(1);
+    expect(said).toContain(`another worker (pid ${child.pid}) uses the data directory ${dataDir}: give each worker its own BALLAST_WORKER_DATA_DIR`);
+  });
+
   it('on SIGTERM answers in-flight requests, flushes the prediction log, then exits 0', async () => {
     const row = (i: number) => Array.from({ length: 8 }, (_, j) => i + j / 10);
     const inFlight = Array.from({ length: 20 }, (_, i) => postJson(`${workerUrl}/predict`, { model: 'churn', inputs: [row(i)] }));
@@ -96,5 +108,7 @@ describe('worker process', () => {
     const ids = new Set(answers.map((a) => a.json.request_id));
     expect(new Set(logs.map((l) => l.request_id))).toEqual(ids);
     expect(output).toMatch(/SIGTERM: draining/);
+    // The claim on the data directory goes with it.
+    expect(existsSync(path.join(dataDir, 'worker.pid'))).toBe(false);
   });
 });
