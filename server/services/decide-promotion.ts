@@ -26,11 +26,19 @@ async function loadOpenRequest(tx: Tx, requestId: string) {
 }
 
 /** Puts `version` in production (gates checked by the stage change), demoting and remembering the one it replaces. */
-export async function promoteToProduction(tx: Tx, ctx: ServiceContext, model: RegisteredModel, version: ModelVersion, approval: { approvedBy: string; override: string | null }) {
+export async function promoteToProduction(
+  tx: Tx,
+  ctx: ServiceContext,
+  model: RegisteredModel,
+  version: ModelVersion,
+  approval: { approvedBy: string; override: string | null },
+  /** The deployment carrying this promotion out (the one allowed to change production while it runs). */
+  deploymentId?: string,
+) {
   const replaced = await aliasTarget(tx, model.id, 'production');
-  const promoted = await changeStage(tx, ctx, model, version, 'production', 'promote', { approval, reason: approval.override });
+  const promoted = await changeStage(tx, ctx, model, version, 'production', 'promote', { approval, reason: approval.override, deploymentId });
   if (replaced) {
-    await changeStage(tx, ctx, model, replaced, 'staging', 'replaced');
+    await changeStage(tx, ctx, model, replaced, 'staging', 'replaced', { deploymentId });
     await moveAlias(tx, ctx, model, 'previous', replaced, 'promotion');
   }
   await moveAlias(tx, ctx, model, 'production', promoted, 'promotion');

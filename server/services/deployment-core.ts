@@ -53,7 +53,11 @@ async function clearCanaryAlias(tx: Tx, ctx: ServiceContext, model: RegisteredMo
 export async function promoteDeploymentIn(tx: Tx, ctx: ServiceContext, model: RegisteredModel, d: Deployment, opts: { reason: string; figures?: unknown; approval: TDeploymentApproval }) {
   const now = nowOf(ctx);
   const { candidate } = await versionsOf(tx, d);
-  const { replaced } = await promoteToProduction(tx, ctx, model, candidate, opts.approval);
+  const production = await aliasTarget(tx, model.id, 'production');
+  if ((production?.id ?? null) !== d.stableVersionId) {
+    throw new DomainError('CONFLICT', `production of ${model.name} is no longer the version this deployment compared against: roll the deployment back and start a new one`);
+  }
+  const { replaced } = await promoteToProduction(tx, ctx, model, candidate, opts.approval, d.id);
   await clearCanaryAlias(tx, ctx, model, candidate, 'deployment promoted');
   const updated = await tx.deployment.update({
     where: { id: d.id },
@@ -139,20 +143,25 @@ export type TDeploymentApproval = { approvedBy: string; override: string | null 
  * waits, healthy, for that second owner. A person who may not promote gets a 403.
  */
 export async function deploymentApproval(tx: Tx, model: RegisteredModel, d: Deployment, actor: TPrincipal, reason = ''): Promise<TDeploymentApproval | null> {
-  if (d.promotionRequestId) {
-    const request = await tx.promotionRequest.findUnique({ where: { id: d.promotionRequestId }, select: { decidedByLabel: true, overrideReason: true } });
-    if (request?.decidedByLabel) return { approvedBy: `${request.decidedByLabel} (promotion request ${d.promotionRequestId})`, override: request.overrideReason };
-  }
-  if (actor.kind === 'system') return null;
+  const request = d.promotionRequestId
+    ? await tx.promotionRequest.findUnique({ where: { id: d.promotionRequestId }, select: { status: true, decidedByLabel: true, overrideReason: true, requestedById: true } })
+    : null;
+  const approved = request?.status === 'approved' && request.decidedByLabel ? request : null;
+  if (actor.kind === 'system') return approved ? { approvedBy: `${approved.decidedByLabel} (promotion request ${d.promotionRequestId})`, override: approved.overrideReason } : null;
+  // A person promoting: never the one who asked for this rollout (the approver agreed to a canary,
+  // not to its requester cutting it short), nor the one who started a deployment nobody approved.
   const check = checkApprover({
     approverId: principalUserId(actor),
-    requesterId: d.createdById,
+    requesterId: approved ? approved.requestedById : d.createdById,
     isOwner: await isOwner(tx, model.id, actor),
     isAdmin: isAdmin(actor),
     overrideReason: reason,
-    selfApproval: 'you started this deployment: another owner of the model promotes it (four-eyes), or start it from an approved promotion request',
+    selfApproval: approved
+      ? 'you requested this rollout: the canary promotes itself when healthy, or another owner promotes it early (four-eyes)'
+      : 'you started this deployment: another owner of the model promotes it (four-eyes), or start it from an approved promotion request',
   });
   if (!check.ok) throw new DomainError('FORBIDDEN', check.reason);
+  if (approved) return { approvedBy: `${approved.decidedByLabel} (promotion request ${d.promotionRequestId}); promoted early by ${principalLabel(actor)}`, override: check.override ?? approved.overrideReason };
   return { approvedBy: principalLabel(actor), override: check.override };
 }
 

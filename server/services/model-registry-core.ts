@@ -125,9 +125,20 @@ export async function changeStage(
   version: ModelVersion,
   to: TModelStage,
   cause: TTransitionCause,
-  opts: { approval?: TApprovalEvidence; reason?: string | null } = {},
+  opts: { approval?: TApprovalEvidence; reason?: string | null; deploymentId?: string } = {},
 ): Promise<ModelVersion> {
   const check = checkTransition(version.stage, to, cause);
+  if (to === 'production' || version.stage === 'production') {
+    // A running deployment splits traffic between its stable and candidate versions and ends by
+    // promoting over its stable one: production may change only through it until it ends.
+    const active = await tx.deployment.findUnique({ where: { activeModelId: model.id } });
+    if (active && active.id !== opts.deploymentId) {
+      throw new DomainError('CONFLICT', `model ${model.name} has a ${active.status} ${active.strategy.replace('_', ' ')} deployment (${active.id}): promote or roll it back before changing production`, {
+        deploymentId: active.id,
+        mlflowErrorCode: 'INVALID_STATE',
+      });
+    }
+  }
   if (!check.ok) {
     throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} cannot move ${version.stage} -> ${to}: ${check.reason}`, { mlflowErrorCode: 'INVALID_STATE' });
   }

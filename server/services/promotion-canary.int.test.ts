@@ -50,11 +50,35 @@ describe('promotion requests with a canary rollout', () => {
     const model = await owner.models.get({ name });
     expect(model.promotions[0]).toMatchObject({ status: 'approved', canary: { percent: 10, durationS: 3_600 }, deployment: { id: deployment.id, status: 'running' } });
 
-    // Promoting the canary carries the request's approval into the stage change.
+    // An owner other than the requester may end the canary early; the request's approval goes with it into the stage change.
     await owner.deployments.promote({ deploymentId: deployment.id });
     expect((await db().modelVersion.findUniqueOrThrow({ where: { id: candidate.id } })).stage).toBe('production');
     const change = await db().auditEvent.findFirstOrThrow({ where: { subjectId: candidate.id, action: 'model_version.stage_changed' }, orderBy: { id: 'desc' } });
-    expect(change.after).toMatchObject({ stage: 'production', approvedBy: `${p.owner.email} (promotion request ${request.id})` });
+    expect(change.after).toMatchObject({ stage: 'production', approvedBy: `${p.owner.email} (promotion request ${request.id}); promoted early by ${p.owner.email}` });
+  });
+
+  it('while the canary runs, production changes only through it; its requester cannot cut it short', async () => {
+    const name = await newModel(p);
+    const stable = await addVersion(p, name, { stage: 'production' });
+    const candidate = await addVersion(p, name);
+    const other = await addVersion(p, name);
+    const owner = callerAs(p.owner.principal);
+    // owner2 owns the model and asks for the canary; owner approves it.
+    const request = await callerAs(p.owner2.principal).promotions.request({ modelName: name, version: candidate.version, canary: { percent: 10 } });
+    const { deploymentId } = await owner.promotions.approve({ requestId: request.id });
+    const direct = await callerAs(p.engineer.principal).promotions.request({ modelName: name, version: other.version });
+
+    await expect(owner.promotions.approve({ requestId: direct.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/has a running canary deployment .*: promote or roll it back before changing production/) });
+    await expect(owner.versions.rollback({ modelName: name })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(owner.versions.archive({ modelName: name, version: stable.version, reason: 'retire' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await db().promotionRequest.findUniqueOrThrow({ where: { id: direct.id } })).toMatchObject({ status: 'requested' });
+    expect((await owner.models.get({ name })).aliases.find((a: { alias: string }) => a.alias === 'production')).toMatchObject({ version: stable.version });
+
+    await expect(callerAs(p.owner2.principal).deployments.promote({ deploymentId: deploymentId! })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/you requested this rollout/) });
+    await callerAs(p.owner.principal).deployments.rollback({ deploymentId: deploymentId!, reason: 'not now' });
+    // With the canary ended, the direct request can be approved again.
+    await owner.promotions.approve({ requestId: direct.id });
+    expect((await db().modelVersion.findUniqueOrThrow({ where: { id: other.id } })).stage).toBe('production');
   });
 
   it('refuses a canary without a production version, bad canary options, and an approval while another deployment runs - changing nothing', async () => {
