@@ -46,8 +46,6 @@ export const ZModelSignature = z.object({
   outputs: z.array(ZTensorSpec).min(1),
   /** Column names of the 2-D input, in order (from the registration): drift reads input columns by them, and clients may send `{feature: value}` rows. */
   features: ZNameList('feature').optional(),
-  /** Class names by output column: the worker answers a label instead of an index. */
-  labels: ZNameList('label').optional(),
 });
 export type TModelSignature = z.infer<typeof ZModelSignature>;
 
@@ -160,8 +158,6 @@ export const ZCreateModelVersionInput = z.object({
   referenceStats: ZReferenceStats.optional(),
   /** The input's column names in order; their count must match the model's input width. */
   features: ZNameList('feature').optional(),
-  /** Class names by output column; their count must match the model's output width. */
-  labels: ZNameList('label').optional(),
 });
 export type TCreateModelVersionInput = z.input<typeof ZCreateModelVersionInput>;
 

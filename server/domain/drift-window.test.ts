@@ -16,7 +16,11 @@ describe('drift windows', () => {
   it('orders features by the signature when it has them, else naturally', () => {
     expect(featureColumns(['f10', 'f2', 'f1'])).toEqual(['f1', 'f2', 'f10']);
     expect(featureColumns(['age', 'income'], ['income', 'age'])).toEqual(['income', 'age']);
-    expect(featureColumns(['age', 'income'], ['income', 'other'])).toEqual(['age', 'income']);
+    // A named column without reference statistics: the columns before it are compared, none after
+    // it (their positions cannot be trusted to any reference).
+    expect(featureColumns(['age', 'income'], ['income', 'other'])).toEqual(['income']);
+    expect(featureColumns(['age', 'tenure', 'charges'], ['age', 'tenure', 'charges', 'calls'])).toEqual(['age', 'tenure', 'charges']);
+    expect(featureColumns(['age', 'tenure'], ['calls', 'age', 'tenure'])).toEqual([]);
   });
 
   it('keeps the interior edges for width_bucket', () => {

@@ -42,12 +42,17 @@ export function dueWindowStarts(now: Date, windowS: number, lookbackS: number, g
 const naturalOrder = new Intl.Collator('en', { numeric: true });
 
 /**
- * Input feature names in column order of `prediction_logs.inputs`. The signature's feature list
- * wins when the registry has one; otherwise the reference statistics' names sorted naturally
- * (f0, f1, ..., f10), since JSONB does not keep object key order.
+ * Input feature names in column order of `prediction_logs.inputs` (drift reads columns 1..n by
+ * position). With the version's feature names: those names, up to the first one the reference
+ * statistics do not describe (a column past that gap cannot be placed, so it is not compared,
+ * rather than compared with the wrong reference). Without them: the reference statistics' names
+ * sorted naturally (f0, f1, ..., f10), since JSONB does not keep object key order.
  */
 export function featureColumns(referenceFeatures: readonly string[], signatureFeatures?: readonly string[] | null): string[] {
-  if (signatureFeatures?.length && signatureFeatures.every((f) => referenceFeatures.includes(f))) return [...signatureFeatures];
+  if (signatureFeatures?.length) {
+    const gap = signatureFeatures.findIndex((f) => !referenceFeatures.includes(f));
+    return signatureFeatures.slice(0, gap === -1 ? undefined : gap);
+  }
   return [...referenceFeatures].sort(naturalOrder.compare);
 }
 

@@ -17,7 +17,7 @@ import type { Artifact, Prisma } from '../db/generated/client';
 import { DomainError, parseInput } from '../domain/errors';
 import { readOnnxModel, type TOnnxModelInfo } from '../domain/onnx-model';
 import { uuidToRunId } from '../domain/run-id';
-import { signatureNamesProblem } from '../domain/signature-names';
+import { featureNamesProblem } from '../domain/signature-names';
 import { blobPath, writeBlob } from './artifact-blob-store';
 import { loadRun } from './load-tracking-entity';
 import { enqueueWebhookEvent, loadModel, lockModel, nowOf } from './model-registry-core';
@@ -117,10 +117,9 @@ export async function createModelVersion(ctx: ServiceContext, raw: TCreateModelV
     }
   }
 
-  const names = { ...(input.features ? { features: input.features } : {}), ...(input.labels ? { labels: input.labels } : {}) };
-  if (Object.keys(names).length) {
-    if (!info) throw new DomainError('BAD_REQUEST', `${Object.keys(names).join(' and ')}: the version has no ONNX file whose columns they could name`);
-    const problem = signatureNamesProblem(info.signature, names);
+  if (input.features) {
+    if (!info) throw new DomainError('BAD_REQUEST', 'features: the version has no ONNX file whose columns they could name');
+    const problem = featureNamesProblem(info.signature, input.features, referenceStats ? Object.keys(referenceStats.features) : []);
     if (problem) throw new DomainError('BAD_REQUEST', problem);
   }
 
@@ -172,7 +171,7 @@ export async function createModelVersion(ctx: ServiceContext, raw: TCreateModelV
         onnxSha256: onnx?.sha256 ?? null,
         onnxSize: onnx ? BigInt(onnx.size) : null,
         onnxPath: onnx?.path ?? null,
-        signature: info ? json({ ...info.signature, ...names }) : undefined,
+        signature: info ? json({ ...info.signature, ...(input.features ? { features: input.features } : {}) }) : undefined,
         metrics: metrics.length ? json(Object.fromEntries(metrics.map((m) => [m.key, m.value]))) : undefined,
         requirementsTxt: run?.requirementsTxt ?? null,
         dataFingerprint,

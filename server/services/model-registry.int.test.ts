@@ -177,24 +177,23 @@ describe('versions: artifact set, lineage, signature from the ONNX file', () => 
   });
 });
 
-describe('feature and label names', () => {
-  it('are checked against the ONNX widths, kept in the signature, and sent to workers', async () => {
+describe('feature names', () => {
+  it('are checked against the ONNX width and the reference statistics, kept in the signature, and sent to workers', async () => {
     const name = await newModel();
-    const { run } = await trainRun(); // 4 input columns, 3 classes
+    const { run } = await trainRun(); // 4 input columns; reference statistics for f0..f3
     const ctx = ctxAs(engineer.principal);
     const base = { modelName: name, runId: run.runId, source: `runs:/${run.runId}/model` };
     const before = await snapshot();
-    await expect(createModelVersion(ctx, { ...base, features: ['tenure', 'charges', 'calls'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: "features: 3 names given but the input 'input' has 4 columns" });
-    await expect(createModelVersion(ctx, { ...base, labels: ['low', 'high'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: "labels: 2 names given but the output 'probabilities' has 3 columns" });
-    await expect(createModelVersion(ctx, { ...base, features: ['a', 'a', 'b', 'c'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/feature names must be unique/) });
+    await expect(createModelVersion(ctx, { ...base, features: ['f0', 'f1', 'f2'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: "features: 3 names given but the input 'input' has 4 columns" });
+    await expect(createModelVersion(ctx, { ...base, features: ['f0', 'f1', 'f2', 'age'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: "features: the reference statistics describe 'f3', which the names do not list" });
+    await expect(createModelVersion(ctx, { ...base, features: ['f0', 'f0', 'f1', 'f2'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/feature names must be unique/) });
     expect(await snapshot()).toBe(before);
 
-    const features = ['tenure', 'charges', 'calls', 'age'];
-    const labels = ['low', 'mid', 'high'];
-    const v = await createModelVersion(ctx, { ...base, features, labels });
-    expect(v.signature).toMatchObject({ inputs: [{ name: 'input', shape: ['batch', 4] }], features, labels });
+    const features = ['f3', 'f2', 'f1', 'f0'];
+    const v = await createModelVersion(ctx, { ...base, features });
+    expect(v.signature).toMatchObject({ inputs: [{ name: 'input', shape: ['batch', 4] }], features });
     const state = await resolveDesiredState(testDb().db, [`${name}@${v.version}`]);
-    expect(state.models[0]!.versions[0]!.signature).toEqual({ features, labels, allow_non_finite: false });
+    expect(state.models[0]!.versions[0]!.signature).toEqual({ features, allow_non_finite: false });
   });
 });
 

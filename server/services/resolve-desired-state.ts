@@ -139,11 +139,11 @@ function finalizeSlots(slots: TSlot[]): TDesiredVersion[] {
   }));
 }
 
-/** The column names a registration gave the version, for the worker (named rows, labelled answers); tensors it reads from the file. */
+/** The feature names a registration gave the version, for the worker (named rows); tensors it reads from the file. */
 function workerSignature(raw: unknown): Pick<TDesiredVersion, 'signature'> {
   const parsed = ZModelSignature.safeParse(raw);
-  if (!parsed.success || (!parsed.data.features && !parsed.data.labels)) return {};
-  return { signature: { features: parsed.data.features, labels: parsed.data.labels, allow_non_finite: false } };
+  if (!parsed.success || !parsed.data.features) return {};
+  return { signature: { features: parsed.data.features, allow_non_finite: false } };
 }
 
 /**
