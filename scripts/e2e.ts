@@ -3,7 +3,7 @@
 // with a real inference worker serving the journey's model.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,6 +17,7 @@ import { createApiToken } from '../server/services/create-api-token';
 import { createUser } from '../server/services/create-user';
 import { exitWithError } from './cli-errors';
 import { ensureBuilt, startNextServer, waitForHealth } from './lib/next-server';
+import { stopChild } from './lib/stop-child';
 import { startWorkerProcess } from './lib/worker-process';
 
 const log = (line: string) => console.log(`[e2e] ${line}`);
@@ -53,12 +54,18 @@ async function freshDatabase(): Promise<{ url: string; embedded: boolean; drop()
   return { url: url.toString(), embedded: false, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
-/** SIGTERM, then wait (at most 10 s) for the process to exit. */
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+/** Until the worker answers /health; a worker that exits first fails the run with the end of its output. */
+async function waitForWorker(url: string, worker: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (worker.exitCode !== null || worker.signalCode !== null) {
+      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n') : '';
+      throw new Error(`the e2e inference worker exited (${worker.signalCode ?? `code ${worker.exitCode}`}) before answering:\n${tail}`);
+    }
+    if (await fetch(`${url}/health`).then((r) => r.ok || r.status === 503, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the e2e inference worker did not answer ${url}/health within 60 s (its output: ${logFile})`);
 }
 
 async function main() {
@@ -67,6 +74,9 @@ async function main() {
   const baseUrl = `http://localhost:${port}`;
   const workerPort = Number(process.env.E2E_WORKER_PORT ?? port + 1);
   const workerUrl = `http://127.0.0.1:${workerPort}`;
+  // Not under e2e/.artifacts: Playwright empties that folder when it starts.
+  const workerLog = path.join(tmpdir(), `ballast-e2e-worker-${workerPort}.log`);
+  writeFileSync(workerLog, '');
   const database = await freshDatabase();
   let server: ReturnType<typeof startNextServer> | undefined;
   let worker: ReturnType<typeof startWorkerProcess> | undefined;
@@ -101,9 +111,11 @@ async function main() {
       port: workerPort,
       dataDir: env.BALLAST_DATA_DIR!,
       provider: 'cpu',
-      env: { BALLAST_WORKER_POLL_INTERVAL_MS: '500', BALLAST_WORKER_REPORT_INTERVAL_MS: '1000', BALLAST_WORKER_LOG_FLUSH_MS: '200' },
-      quiet: !process.env.E2E_SERVER_LOGS,
+      // A generous deadline: the journey counts answers exactly, and a busy 2-core runner must not turn one into a 504.
+      env: { BALLAST_WORKER_POLL_INTERVAL_MS: '500', BALLAST_WORKER_REPORT_INTERVAL_MS: '1000', BALLAST_WORKER_LOG_FLUSH_MS: '200', BALLAST_WORKER_REQUEST_DEADLINE_MS: '10000' },
+      logFile: process.env.E2E_SERVER_LOGS ? undefined : workerLog,
     });
+    await waitForWorker(workerUrl, worker, workerLog);
     log(`app up on ${baseUrl}, worker on ${workerUrl}; running Playwright`);
     // Not spawnSync: embedded PostgreSQL answers from this process's event loop, which must keep running.
     const run = spawn(process.execPath, [path.resolve('node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], {
@@ -111,6 +123,7 @@ async function main() {
       env: { ...process.env, E2E_BASE_URL: baseUrl, CHROMIUM_PATH: chromium, E2E_WORKER_URL: workerUrl, E2E_WORKER_TOKEN: workerToken.secret },
     });
     exitCode = await new Promise<number>((resolve) => run.on('exit', (code) => resolve(code ?? 1)));
+    if (exitCode !== 0 && !process.env.E2E_SERVER_LOGS) log(`the worker's output: ${workerLog}`);
   } finally {
     // Worker first (it flushes to the server), then the server, then their database.
     await stopChild(worker);

@@ -10,22 +10,21 @@ import { openDatabase } from '../server/db/open-database';
 import { applyMigrations } from '../server/db/schema-engine';
 import { exitWithError } from './cli-errors';
 import { loadOrCreateAuthSecret } from './lib/auth-secret-file';
-import { ensureDemoPeople, type TDemoPeople } from './demo/demo-people';
+import { demoAllowed, ensureDemoPeople, type TDemoPeople } from './demo/demo-people';
 import type { TDemoTraffic } from './demo/demo-traffic';
 import { DEMO_MODEL } from './demo/demo-workspace';
 import { demoWorkerModels, startLivingDemo } from './demo/living-demo';
 import { ensureBuilt, startNextServer, waitForHealth } from './lib/next-server';
+import { stopChild } from './lib/stop-child';
 import { ensureLocalWorkerToken, startWorkerProcess } from './lib/worker-process';
 
 const log = (line: string) => console.log(`[ballast] ${line}`);
 
 async function main() {
   const { values } = parseArgs({ options: { 'no-demo': { type: 'boolean', default: false } } });
-  const demoMode = !values['no-demo'];
+  let demoMode = !values['no-demo'];
   const env = serverEnv();
   const port = env.PORT;
-  // Which models the local worker serves (e.g. churn@production); none: no worker. The demo always has one.
-  const workerModels = demoMode ? demoWorkerModels(process.env.BALLAST_WORKER_MODELS) : (process.env.BALLAST_WORKER_MODELS ?? '');
   const workerPort = Number(process.env.BALLAST_WORKER_PORT ?? 8080);
   const baseUrl = `http://localhost:${port}`;
 
@@ -43,8 +42,15 @@ async function main() {
   let people: TDemoPeople | null = null;
   let workerToken: string | null = null;
   const setupDb = createDb(database.url, 1);
+  let workerModels: string;
   try {
+    if (demoMode && !(await demoAllowed(setupDb, database.kind === 'embedded'))) {
+      demoMode = false;
+      log('demo: not made here: this database (DATABASE_URL) already has people of its own; the demo goes only into an empty database (start with --no-demo to skip it)');
+    }
     if (demoMode) people = await ensureDemoPeople(setupDb, dataDir());
+    // Which models the local worker serves (e.g. churn@production); none: no worker. The demo always has one.
+    workerModels = demoMode ? demoWorkerModels(process.env.BALLAST_WORKER_MODELS) : (process.env.BALLAST_WORKER_MODELS ?? '');
     if (workerModels) workerToken = await ensureLocalWorkerToken(setupDb, dataDir());
   } finally {
     await setupDb.$disconnect();
@@ -67,16 +73,18 @@ async function main() {
   let traffic: TDemoTraffic | null = null;
   let stopping = false;
   const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    log('stopping...');
-    await traffic?.stop();
-    // The worker drains its requests and flushes its prediction log to the dashboard first.
-    if (worker && worker.exitCode === null) {
-      worker.kill('SIGTERM');
-      await new Promise((r) => worker!.once('exit', r));
+    if (stopping) {
+      // A second Ctrl+C: do not wait any longer.
+      log('stopping now');
+      process.exit(code || 1);
     }
-    server.kill('SIGTERM');
+    stopping = true;
+    log('stopping... (Ctrl+C again to stop at once)');
+    await traffic?.stop();
+    // The worker drains its requests and flushes its prediction log to the dashboard, then the
+    // dashboard stops, and only then its database.
+    await stopChild(worker);
+    await stopChild(server);
     await database.close();
     process.exit(code);
   };
@@ -100,6 +108,10 @@ async function main() {
       // The demo's network has a few hundred weights: a GPU gains it nothing, and probing for CUDA
       // prints ONNX Runtime errors on every machine without it. BALLAST_WORKER_EXECUTION_PROVIDER still wins.
       provider: demoMode && !process.env.BALLAST_WORKER_EXECUTION_PROVIDER ? 'cpu' : undefined,
+    });
+    worker.on('exit', (code, signal) => {
+      // Its own output above says why (a busy port, a data directory another worker holds, ...).
+      if (!stopping) log(`the inference worker exited (${signal ?? `code ${code}`}); the dashboard keeps running without it`);
     });
     log(`inference worker on http://127.0.0.1:${workerPort} serving ${workerModels}`);
   } else if (workerModels) {

@@ -26,3 +26,13 @@ export async function ensureDemoPeople(db: Db, dataDir: string): Promise<TDemoPe
     engineer: await person(DEMO_ENGINEER, 'demo-engineer-token', ['ingest']),
   };
 }
+
+/**
+ * Whether the demo may live in this database: always in the embedded one `npm start` owns; in an
+ * external one (DATABASE_URL) only while nobody but the demo people has signed up, so the demo
+ * never adds an admin, a `churn` model and drifting traffic (and its webhooks) to a real workspace.
+ */
+export async function demoAllowed(db: Db, embedded: boolean): Promise<boolean> {
+  if (embedded) return true;
+  return (await db.user.count({ where: { email: { notIn: [DEMO_ADMIN.email, DEMO_ENGINEER.email] } } })) === 0;
+}

@@ -23,11 +23,11 @@ import { controlPlaneShipper } from '@/inference-worker/prediction-log';
 import { tempDir, testConfig, waitFor } from '@/inference-worker/testing/harness';
 import { createWorker, type Worker } from '@/inference-worker/worker';
 import { ZReferenceStats } from '@/server/contracts/model-registry';
-import { testDb } from '@/server/testing/fixtures';
+import { makeUser, testDb } from '@/server/testing/fixtures';
 import { startRouteServer, type TRouteServer } from '@/server/testing/route-server';
 import { ensureLocalWorkerToken } from '../lib/worker-process';
 import { CHURN_FEATURES } from './churn-dataset';
-import { ensureDemoPeople, type TDemoPeople } from './demo-people';
+import { demoAllowed, ensureDemoPeople, type TDemoPeople } from './demo-people';
 import { startDemoTraffic } from './demo-traffic';
 import { DEMO_DATASET, DEMO_MODEL, DEMO_WORKER_REF } from './demo-workspace';
 import { demoState, seedDemo } from './seed-demo';
@@ -76,6 +76,15 @@ afterAll(async () => {
 });
 
 describe('npm start demo seeding', () => {
+  it('goes into an external database only while it holds nobody but the demo people', async () => {
+    const db = testDb().db;
+    expect(await demoAllowed(db, true)).toBe(true);
+    expect(await demoAllowed(db, false)).toBe(true); // only the demo people so far
+    await makeUser('viewer');
+    expect(await demoAllowed(db, false)).toBe(false);
+    expect(await demoAllowed(db, true)).toBe(true);
+  });
+
   it('makes the workspace over HTTP: lineage, validated and benchmarked versions, v1 in production, v2 a canary served by the worker', async () => {
     const db = testDb().db;
     expect(await demoState(server.url, people.admin.token)).toEqual({ kind: 'absent' });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../server/db/client';
 import { ensureStoredToken } from './stored-token';
@@ -23,13 +24,13 @@ export interface TLocalWorkerOptions {
   provider?: 'cpu' | 'cuda' | 'auto';
   /** More worker variables (intervals, say). */
   env?: Record<string, string>;
-  /** Discard the worker's output (test runs, where a faulty model's failures are expected). */
-  quiet?: boolean;
+  /** Write the worker's output to this file instead of the terminal (test runs, where a faulty model's failures are expected). */
+  logFile?: string;
 }
 
 export function startWorkerProcess(opts: TLocalWorkerOptions): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'inference-worker/main.ts'], {
-    stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', opts.quiet ? 'ignore' : 'inherit'],
+    stdio: opts.logFile ? ['ignore', openSync(opts.logFile, 'a'), openSync(opts.logFile, 'a')] : ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
       ...opts.env,
