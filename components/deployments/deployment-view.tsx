@@ -94,7 +94,7 @@ function DeploymentDetails({ d, canWrite }: { d: TDeploymentDetails; canWrite: b
               <div className="fact">
                 <dt>Approval</dt>
                 <dd data-testid="deployment-approval">
-                  {d.approval ? `${d.approval.approvedBy ?? 'an owner'} (requested by ${d.approval.requestedBy})` : 'none yet: a second owner promotes it'}
+                  {d.approval ? `${d.approval.approvedBy ?? 'an owner'} (requested by ${d.approval.requestedBy})` : active ? 'none yet: a second owner promotes it' : d.status === 'promoted' ? 'the owner who promoted it (see the history)' : 'none'}
                 </dd>
               </div>
             ) : null}

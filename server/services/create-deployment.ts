@@ -48,7 +48,7 @@ export async function startDeploymentIn(tx: Tx, ctx: ServiceContext, model: Regi
   if (candidate.stage === 'production') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is already in production`);
   if (candidate.stage !== 'staging') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is in ${candidate.stage}; deploy a version from staging`);
   const active = await tx.deployment.findUnique({ where: { activeModelId: model.id } });
-  if (active) throw new DomainError('CONFLICT', `model ${model.name} already has a ${active.status} deployment (${active.id}); promote, roll back or cancel it first`, { deploymentId: active.id });
+  if (active) throw new DomainError('CONFLICT', `model ${model.name} already has a ${active.status} deployment (${active.id}); promote or roll it back first`, { deploymentId: active.id });
   // The candidate must be able to reach production at the end, so its gates (all but the approval this deployment carries) are checked now.
   const unmet = unmetGates(['complete', 'validation', 'benchmark'], await gateEvidence(tx, model, candidate));
   if (unmet.length) throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} cannot be deployed; unmet gates: ${describeUnmet(unmet)}`, { unmet });
@@ -90,6 +90,7 @@ export async function startDeploymentIn(tx: Tx, ctx: ServiceContext, model: Regi
     candidate: candidate.version,
     stable: stable?.version ?? null,
     candidateWeight: plan.candidateWeight,
+    promotionRequestId,
   });
   return deployment;
 }

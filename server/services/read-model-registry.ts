@@ -294,7 +294,8 @@ export async function getModelDetails(db: DbOrTx, name: string, viewer?: TPrinci
 
 /** The canary a request asked for (stored as validated JSON), or null for a direct promotion. */
 function canaryOf(raw: unknown): TCanaryOptions | null {
-  return raw ? ZCanaryOptions.parse(raw) : null;
+  const parsed = raw ? ZCanaryOptions.safeParse(raw) : null;
+  return parsed?.success ? parsed.data : null;
 }
 
 /** Four-eyes for the UI: an owner who did not request approves; an admin otherwise only with a written reason. */
