@@ -136,6 +136,10 @@ test('the journey: compare runs, register, request a canary, owner approves, rea
   await expect(dialog(admin).getByTestId('confirm-button')).toHaveText('Approve and start the canary');
   await dialog(admin).getByTestId('confirm-button').click();
   await expect(item).toHaveCount(0);
+  // On the model page the candidate now shows its rollout, with its approval gate met, and offers no new request.
+  await engineer.reload();
+  await expect(v2Card.getByTestId('in-rollout')).toBeVisible();
+  await expect(v2Card.getByTestId('request-canary')).toHaveCount(0);
 
   await admin.goto('/deployments');
   const row = admin.locator(`[data-testid="deployment-row"][data-model="${model}"]`);

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
 import { formatDateTime } from '../ui/format';
 import { useTRPCClient } from '../trpc';
@@ -13,10 +14,18 @@ export function VersionActions({ model, version, openRequest }: { model: TModelD
   const ref = { modelName: model.name, version: version.version };
   const { canRequest, canManage } = model.viewer;
   const v = `version ${version.version}`;
+  // While a deployment runs it decides production: no new requests until it ends.
+  const inRollout = model.versions.some((x) => x.aliases.includes('canary'));
+  const mayRequest = version.stage === 'staging' && canRequest && !openRequest && !inRollout;
   return (
     <div className="version-actions">
-      {version.stage === 'staging' && canRequest && !openRequest && model.productionVersion ? <RequestCanaryButton model={model} version={version} /> : null}
-      {version.stage === 'staging' && canRequest && !openRequest ? (
+      {version.aliases.includes('canary') ? (
+        <Link href="/deployments" className="btn btn-sm" data-testid="in-rollout">
+          In a rollout: see the deployment
+        </Link>
+      ) : null}
+      {mayRequest && model.productionVersion ? <RequestCanaryButton model={model} version={version} /> : null}
+      {mayRequest ? (
         <ActionButton
           // With a version in production, a canary is the recommended way in (above); direct promotion stays possible.
           label={model.productionVersion ? 'Request direct promotion' : 'Request promotion'}

@@ -49,6 +49,9 @@ describe('promotion requests with a canary rollout', () => {
 
     const model = await owner.models.get({ name });
     expect(model.promotions[0]).toMatchObject({ status: 'approved', canary: { percent: 10, durationS: 3_600 }, deployment: { id: deployment.id, status: 'running' } });
+    // The candidate's approval gate is met by the approval its canary carries; a new request waits for the canary.
+    expect(model.versions.find((v) => v.version === candidate.version)!.gates.find((g) => g.gate === 'approval')).toMatchObject({ met: true });
+    await expect(engineer.promotions.request({ modelName: name, version: candidate.version })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/deciding production: request again once it has ended/) });
 
     // An owner other than the requester may end the canary early; the request's approval goes with it into the stage change.
     await owner.deployments.promote({ deploymentId: deployment.id });
@@ -64,10 +67,12 @@ describe('promotion requests with a canary rollout', () => {
     const other = await addVersion(p, name);
     const owner = callerAs(p.owner.principal);
     // owner2 owns the model and asks for the canary; owner approves it.
+    // A direct request made before the canary started.
+    const direct = await callerAs(p.engineer.principal).promotions.request({ modelName: name, version: other.version });
     const request = await callerAs(p.owner2.principal).promotions.request({ modelName: name, version: candidate.version, canary: { percent: 10 } });
     const { deploymentId } = await owner.promotions.approve({ requestId: request.id });
-    const direct = await callerAs(p.engineer.principal).promotions.request({ modelName: name, version: other.version });
 
+    await expect(callerAs(p.engineer.principal).promotions.request({ modelName: name, version: other.version, comment: 'again' })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(owner.promotions.approve({ requestId: direct.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/has a running canary deployment .*: promote or roll it back before changing production/) });
     await expect(owner.versions.rollback({ modelName: name })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(owner.versions.archive({ modelName: name, version: stable.version, reason: 'retire' })).rejects.toMatchObject({ code: 'CONFLICT' });

@@ -245,6 +245,8 @@ export async function getModelDetails(db: DbOrTx, name: string, viewer?: TPrinci
     include: { deployment: { select: { id: true, status: true } } },
     orderBy: { requestedAt: 'desc' },
   });
+  // A running deployment carrying an approved request: its candidate holds that approval while the canary decides.
+  const rollout = requests.find((r) => r.deployment && (r.deployment.status === 'running' || r.deployment.status === 'paused') && r.status === 'approved');
   const timeline = await Promise.all(
     versions.map(async (v) => {
       const evidence = await gateEvidence(db, model, v);
@@ -259,9 +261,10 @@ export async function getModelDetails(db: DbOrTx, name: string, viewer?: TPrinci
         evidence: { validations: evidence.validations, benchmark: evidence.benchmark, slaClass: model.slaClass },
         nextStage: next?.to ?? null,
         gates: next
-          ? // Approval moves a version to production at once, so an approval a staging version got
-            // earlier (before a rollback or a replacement) is history: a new request needs a new one.
-            evaluateGates(next.gates, { ...evidence, approval: null })
+          ? // Approval moves a version to production at once (or starts its canary), so an approval a
+            // staging version got earlier (before a rollback or a replacement) is history: a new
+            // request needs a new one - except the one its running canary carries.
+            evaluateGates(next.gates, { ...evidence, approval: rollout?.versionId === v.id && rollout.decidedByLabel ? { approvedBy: rollout.decidedByLabel, override: rollout.overrideReason } : null })
           : [],
         openRequestId: requests.find((r) => r.versionId === v.id && r.status === 'requested')?.id ?? null,
       };
