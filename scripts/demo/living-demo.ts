@@ -1,7 +1,7 @@
 import { startDemoTraffic, type TDemoTraffic } from './demo-traffic';
 import type { TDemoPeople } from './demo-people';
 import { DEMO_MODEL, DEMO_WORKER_REF } from './demo-workspace';
-import { demoState, seedDemo } from './seed-demo';
+import { demoState, resumeDemo, seedDemo } from './seed-demo';
 import { trafficConfigFromEnv } from './traffic-schedule';
 import { waitForWorker } from './worker-health';
 
@@ -39,8 +39,7 @@ export async function startLivingDemo(o: TLivingDemoOptions): Promise<{ traffic:
     // The worker reloads what it served before; requests before that would only be refused.
     if (!(await waitForWorker(o.workerUrl, (h) => h.status === 'ok'))) o.log('demo: the worker is not serving yet; traffic starts anyway and retries');
   } else {
-    o.log(`demo: the demo workspace is incomplete (an earlier first start stopped half-way, ${state.versions} version(s) registered); stop, delete the data directory (with DATABASE_URL: use a fresh database) and start again to remake it`);
-    return { traffic: null, ready: false };
+    await resumeDemo({ url: o.url, people: o.people, log: o.log, workerUrl: o.workerUrl });
   }
   if (!traffic.enabled) {
     o.log('demo: traffic off (BALLAST_DEMO_TRAFFIC=off)');

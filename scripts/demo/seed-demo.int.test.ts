@@ -4,32 +4,17 @@
  * this file's own database, with a real inference worker (ONNX Runtime) that picks up the
  * benchmark requests, serves the canary split, and ships the demo traffic's prediction log.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import * as artifactRoute from '@/app/api/2.0/mlflow-artifacts/artifacts/[[...path]]/route';
-import * as mlflowRoute from '@/app/api/2.0/mlflow/[...path]/route';
-import * as trpcRoute from '@/app/api/trpc/[trpc]/route';
-import * as benchmarksRoute from '@/app/api/v1/models/[name]/versions/[version]/benchmarks/route';
-import * as desiredStateRoute from '@/app/api/worker/v1/desired-state/route';
-import * as heartbeatRoute from '@/app/api/worker/v1/heartbeat/route';
-import * as workerArtifactRoute from '@/app/api/worker/v1/models/[name]/versions/[version]/artifact/route';
-import * as logsRoute from '@/app/api/worker/v1/prediction-logs/route';
-import { BenchmarkRunner } from '@/inference-worker/benchmark';
-import { startDesiredStatePoller, startReporter, type ControlPlaneOptions } from '@/inference-worker/control-plane';
-import { ControlPlaneModelSource, DiskCachedSource } from '@/inference-worker/model-source';
-import { controlPlaneShipper } from '@/inference-worker/prediction-log';
-import { tempDir, testConfig, waitFor } from '@/inference-worker/testing/harness';
-import { createWorker, type Worker } from '@/inference-worker/worker';
+import { waitFor } from '@/inference-worker/testing/harness';
+import type { Worker } from '@/inference-worker/worker';
 import { ZReferenceStats } from '@/server/contracts/model-registry';
 import { makeUser, testDb } from '@/server/testing/fixtures';
-import { startRouteServer, type TRouteServer } from '@/server/testing/route-server';
-import { ensureLocalWorkerToken } from '../lib/worker-process';
+import type { TRouteServer } from '@/server/testing/route-server';
 import { CHURN_FEATURES } from './churn-dataset';
-import { demoAllowed, ensureDemoPeople, type TDemoPeople } from './demo-people';
+import { demoAllowed, type TDemoPeople } from './demo-people';
+import { startDemoTestServer } from './demo-test-server';
 import { startDemoTraffic } from './demo-traffic';
-import { DEMO_DATASET, DEMO_MODEL, DEMO_WORKER_REF } from './demo-workspace';
+import { DEMO_DATASET, DEMO_MODEL } from './demo-workspace';
 import { demoState, seedDemo } from './seed-demo';
 
 vi.hoisted(async () => {
@@ -43,37 +28,13 @@ let server: TRouteServer;
 let worker: Worker;
 let workerUrl: string;
 let people: TDemoPeople;
-const stops: (() => void)[] = [];
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const db = testDb().db;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'ballast-demo-data-'));
-  people = await ensureDemoPeople(db, dataDir);
-  const workerToken = (await ensureLocalWorkerToken(db, dataDir))!;
-  server = await startRouteServer({
-    '/api/trpc/[trpc]': trpcRoute,
-    '/api/2.0/mlflow/[...path]': mlflowRoute,
-    '/api/2.0/mlflow-artifacts/artifacts/[...path]': artifactRoute,
-    '/api/v1/models/[name]/versions/[version]/benchmarks': benchmarksRoute,
-    '/api/worker/v1/desired-state': desiredStateRoute,
-    '/api/worker/v1/heartbeat': heartbeatRoute,
-    '/api/worker/v1/prediction-logs': logsRoute,
-    '/api/worker/v1/models/[name]/versions/[version]/artifact': workerArtifactRoute,
-  });
-  // The worker, wired as inference-worker/main.ts wires it, following what npm start's demo worker follows.
-  const cp: ControlPlaneOptions = { baseUrl: server.url, token: workerToken, refs: [DEMO_WORKER_REF], stateFile: path.join(tempDir('state'), 'desired-state.json'), log: () => undefined };
-  const source = new DiskCachedSource(new ControlPlaneModelSource(server.url, workerToken), tempDir('models'));
-  worker = createWorker(testConfig({ maxBatchSize: 16 }), { source, ship: controlPlaneShipper(server.url, workerToken, 'demo-test-worker'), log: () => undefined });
-  cp.benchmarks = new BenchmarkRunner({ worker, source, baseUrl: server.url, token: workerToken, maxBatchSize: 16, intraOpThreads: 1, log: () => undefined });
-  workerUrl = `http://127.0.0.1:${await worker.listen(0, '127.0.0.1')}`;
-  stops.push(startDesiredStatePoller(worker, cp, 200).stop, startReporter(worker, cp, 'demo-test-worker', 500).stop);
+  ({ server, worker, workerUrl, people, close } = await startDemoTestServer());
 }, 60_000);
 
-afterAll(async () => {
-  stops.forEach((s) => s());
-  await worker?.shutdown();
-  await server?.close();
-});
+afterAll(() => close?.());
 
 describe('npm start demo seeding', () => {
   it('goes into an external database only while it holds nobody but the demo people', async () => {

@@ -56,14 +56,18 @@ export async function seedDemo(o: TSeedDemoOptions): Promise<TSeededDemo> {
   const admin = clientFor(o.url, o.people.admin.token);
   const data = generateChurnData(DEMO_DATASET.rows, DEMO_DATASET.seed);
 
-  await admin.call(() =>
-    admin.trpc.models.create.mutate({
-      name: DEMO_MODEL,
-      description: 'Predicts which telecom customers will cancel next month (the living demo of npm start).',
-      slaClass: 'realtime',
-      tags: [{ key: 'team', value: 'retention' }],
-    }),
-  );
+  // The model stays from a first start that was interrupted (resumeDemo archived what it left).
+  const existing = await demoState(o.url, o.people.admin.token);
+  if (existing.kind === 'absent') {
+    await admin.call(() =>
+      admin.trpc.models.create.mutate({
+        name: DEMO_MODEL,
+        description: 'Predicts which telecom customers will cancel next month (the living demo of npm start).',
+        slaClass: 'realtime',
+        tags: [{ key: 'team', value: 'retention' }],
+      }),
+    );
+  }
   await engineer.call(() =>
     engineer.trpc.datasets.registerVersion.mutate({
       name: DEMO_DATASET.name,
@@ -242,3 +246,19 @@ function onnxRuntimeVersion(): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A first start stopped half-way (Ctrl+C while seeding, a worker that never benchmarked) left the
+ * model without a production version: its versions are archived (kept for audit, never served)
+ * and the workspace is made again beside them.
+ */
+export async function resumeDemo(o: TSeedDemoOptions): Promise<TSeededDemo> {
+  const admin = clientFor(o.url, o.people.admin.token);
+  const model = await admin.call(() => admin.trpc.models.get.query({ name: DEMO_MODEL }));
+  const left = model.versions.filter((v) => v.stage !== 'archived');
+  for (const v of left) {
+    await admin.call(() => admin.trpc.versions.archive.mutate({ modelName: DEMO_MODEL, version: v.version, reason: 'left by an interrupted first start of the demo' }));
+  }
+  o.log(`demo: an earlier first start stopped half-way: archived the ${left.length} version(s) it left, making the workspace again`);
+  return seedDemo(o);
+}
