@@ -159,40 +159,8 @@ function ValuesTable({ data }: { data: TRunCompare }) {
             </tr>
           </thead>
           <tbody>
-            {params.length ? (
-              <tr className="group-row">
-                <td colSpan={data.runs.length + 1}>Params</td>
-              </tr>
-            ) : null}
-            {params.map((p) => (
-              <tr key={`p:${p.key}`} className={p.changed ? 'diff-changed' : 'diff-same'} data-testid="param-row" data-changed={p.changed ? 'true' : 'false'}>
-                <td className="key-cell">
-                  <code>{p.key}</code>
-                </td>
-                {p.values.map((v, i) => (
-                  <td key={i} className="mono value-cell">
-                    {v ?? <span className="muted">—</span>}
-                  </td>
-                ))}
-              </tr>
-            ))}
-            {metrics.length ? (
-              <tr className="group-row">
-                <td colSpan={data.runs.length + 1}>Metrics</td>
-              </tr>
-            ) : null}
-            {metrics.map((m) => (
-              <tr key={`m:${m.key}`} className={m.changed ? 'diff-changed' : 'diff-same'} data-testid="metric-row" data-changed={m.changed ? 'true' : 'false'}>
-                <td className="key-cell">
-                  <code>{m.key}</code>
-                </td>
-                {m.shown.map((v, i) => (
-                  <td key={i} className="mono value-cell num">
-                    {v ?? <span className="muted">—</span>}
-                  </td>
-                ))}
-              </tr>
-            ))}
+            <DiffGroup title="Params" testId="param-row" width={data.runs.length} rows={params.map((p) => ({ key: p.key, cells: p.values, changed: p.changed }))} />
+            <DiffGroup title="Metrics" testId="metric-row" width={data.runs.length} numeric rows={metrics.map((m) => ({ key: m.key, cells: m.shown, changed: m.changed }))} />
           </tbody>
         </table>
       </div>
@@ -243,5 +211,29 @@ export function CompareView({ runIds }: { runIds: string[] }) {
       <OverlaidCurves data={data} />
       <ValuesTable data={data} />
     </div>
+  );
+}
+
+/** A titled group of key rows in the side-by-side table: one cell per run, differing rows highlighted. */
+function DiffGroup(props: { title: string; testId: string; width: number; numeric?: boolean; rows: { key: string; cells: (string | null)[]; changed: boolean }[] }) {
+  if (!props.rows.length) return null;
+  return (
+    <>
+      <tr className="group-row">
+        <td colSpan={props.width + 1}>{props.title}</td>
+      </tr>
+      {props.rows.map((r) => (
+        <tr key={r.key} className={r.changed ? 'diff-changed' : 'diff-same'} data-testid={props.testId} data-changed={r.changed ? 'true' : 'false'}>
+          <td className="key-cell">
+            <code>{r.key}</code>
+          </td>
+          {r.cells.map((v, i) => (
+            <td key={i} className={props.numeric ? 'mono value-cell num' : 'mono value-cell'}>
+              {v ?? <span className="muted">—</span>}
+            </td>
+          ))}
+        </tr>
+      ))}
+    </>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import { ConfirmDialog } from '../ui/confirm-dialog';
 import { useHydrated } from '../ui/use-hydrated';
 import { useTRPC } from '../trpc';
 import { ActionError } from './action-error';
@@ -81,9 +82,10 @@ export function ActionButton(props: {
       >
         {props.label}
       </button>
-      <ActionDialog
+      <ConfirmDialog
         open={open}
         title={props.title}
+        className="action-dialog"
         confirmLabel={props.confirmLabel}
         confirmClass={CONFIRM_CLASS[tone]}
         pending={mutation.isPending}
@@ -102,53 +104,7 @@ export function ActionButton(props: {
           </label>
         ) : null}
         <ActionError error={mutation.error} />
-      </ActionDialog>
+      </ConfirmDialog>
     </>
-  );
-}
-
-/** The native <dialog> (focus trap and Escape come with it), with the confirm button's tone chosen by the action. */
-function ActionDialog(props: {
-  open: boolean;
-  title: string;
-  confirmLabel: string;
-  confirmClass: string;
-  pending: boolean;
-  confirmDisabled: boolean;
-  children?: ReactNode;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (props.open && !dialog.open) dialog.showModal();
-    if (!props.open && dialog.open) dialog.close();
-  }, [props.open]);
-
-  return (
-    <dialog
-      ref={ref}
-      className="confirm action-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onCancel();
-      }}
-      data-testid="confirm-dialog"
-    >
-      <div className="dialog-body">
-        <h2>{props.title}</h2>
-        {props.children}
-      </div>
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={props.onCancel} disabled={props.pending}>
-          Cancel
-        </button>
-        <button type="button" className={props.confirmClass} onClick={props.onConfirm} disabled={props.pending || props.confirmDisabled} data-testid="confirm-button">
-          {props.pending ? 'Working…' : props.confirmLabel}
-        </button>
-      </div>
-    </dialog>
   );
 }

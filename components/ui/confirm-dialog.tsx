@@ -8,6 +8,11 @@ export function ConfirmDialog(props: {
   title: string;
   children?: ReactNode;
   confirmLabel: string;
+  /** The confirm button's classes (default: the red of a destructive action). */
+  confirmClass?: string;
+  confirmDisabled?: boolean;
+  /** Extra classes on the dialog. */
+  className?: string;
   pending?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
@@ -22,7 +27,17 @@ export function ConfirmDialog(props: {
   }, [props.open]);
 
   return (
-    <dialog ref={ref} className="confirm" onCancel={props.onCancel} onClose={props.onCancel} data-testid="confirm-dialog">
+    <dialog
+      ref={ref}
+      className={props.className ? `confirm ${props.className}` : 'confirm'}
+      onCancel={(e) => {
+        // Escape asks; the owner of `open` decides (a dialog whose change is running stays).
+        e.preventDefault();
+        props.onCancel();
+      }}
+      onClose={props.onCancel}
+      data-testid="confirm-dialog"
+    >
       <div className="dialog-body">
         <h2>{props.title}</h2>
         {props.children}
@@ -31,7 +46,7 @@ export function ConfirmDialog(props: {
         <button type="button" className="btn" onClick={props.onCancel} disabled={props.pending}>
           Cancel
         </button>
-        <button type="button" className="btn btn-danger-solid" onClick={props.onConfirm} disabled={props.pending} data-testid="confirm-button">
+        <button type="button" className={props.confirmClass ?? 'btn btn-danger-solid'} onClick={props.onConfirm} disabled={props.pending || props.confirmDisabled} data-testid="confirm-button">
           {props.pending ? 'Working…' : props.confirmLabel}
         </button>
       </div>
