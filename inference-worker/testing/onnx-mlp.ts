@@ -4,6 +4,7 @@
  * tests compare the worker's answers against that reference rather than ONNX Runtime's own output.
  */
 import { encodeMlpOnnx } from '../../server/domain/onnx-mlp-writer';
+import { seededRandom } from '../../server/domain/seeded-random';
 
 export interface MlpSpec {
   /** Layer widths, input first, classes last: [32, 256, 256, 2]. */
@@ -26,21 +27,9 @@ export interface Mlp {
   forward(row: number[]): number[];
 }
 
-/** mulberry32: a tiny seeded PRNG, so the same seed always builds byte-identical models. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function buildMlp(input: MlpSpec): Mlp {
   const spec = { inputName: 'input', outputName: 'probabilities', weightScale: 1, ...input };
-  const rand = prng(spec.seed);
+  const rand = seededRandom(spec.seed);
   const weights: Float32Array[] = [];
   const biases: Float32Array[] = [];
   for (let i = 0; i + 1 < spec.layers.length; i++) {

@@ -1,5 +1,5 @@
 import { encodeMlpOnnx, mlpForward, type TMlp, type TMlpLayer } from '../../server/domain/onnx-mlp-writer';
-import { seededRandom } from '../../server/testing/onnx-model';
+import { seededRandom } from '../../server/domain/seeded-random';
 
 export interface THyperparameters {
   hidden: number;

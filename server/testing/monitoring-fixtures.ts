@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
-import { sampleReferenceStats, seededRandom } from './onnx-model';
+import { seededRandom } from '../domain/seeded-random';
+import { sampleReferenceStats } from './onnx-model';
 
 /*
  * Monitoring fixtures: a model with versions that carry reference statistics and training runs

@@ -3,20 +3,9 @@
  * encoding), their golden examples and sample reference statistics.
  */
 import { encodeMlpOnnx, mlpForward, type TMlp, type TMlpLayer, type TMlpSpec } from '../domain/onnx-mlp-writer';
+import { seededRandom } from '../domain/seeded-random';
 
 export { mlpForward, pbBytes, pbMessage, pbString, pbVarint, type TMlp, type TMlpSpec } from '../domain/onnx-mlp-writer';
-
-/** mulberry32: a small seeded generator so the same spec always gives the same weights. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An MLP with seeded random weights (He-style scale), the same for the same spec. */
 export function buildMlpOnnx(input: TMlpSpec): TMlp {
