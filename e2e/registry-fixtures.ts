@@ -1,5 +1,6 @@
 import { expect as baseExpect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats, type TMlp } from '../server/testing/onnx-model';
+import { trainingConfigYaml } from '../server/testing/training-config-yaml';
 
 /*
  * Registry set-up shared by the e2e specs, through the real HTTP APIs (tRPC and the MLflow REST
@@ -47,23 +48,6 @@ export async function rest<T = Record<string, unknown>>(request: APIRequestConte
 
 export const FINGERPRINT = `sha256:${'c'.repeat(64)}`;
 
-export const configYaml = (dataset: string, learningRate = 0.001) => `model:
-  architecture: mlp
-optimizer:
-  name: adamw
-  learning_rate: ${learningRate}
-lr_schedule:
-  name: cosine
-batch_size_per_device: 32
-device_count: 1
-gradient_accumulation_steps: 1
-max_epochs: 3
-seed: 7
-datasets:
-  - name: ${dataset}
-    version: 1.0.0
-    fingerprint: ${FINGERPRINT}
-`;
 
 /**
  * A finished training run through the MLflow API carrying every piece of a complete version: the
@@ -90,7 +74,7 @@ export async function trainRun(
   await put('model/model.onnx', opts.onnx ? opts.onnx(mlp) : mlp.bytes);
   await put('model/golden_examples.json', JSON.stringify(mlpGoldenExamples(mlp)));
   await put('model/reference_stats.json', JSON.stringify(sampleReferenceStats(4)));
-  await put('config.yaml', configYaml(opts.dataset, opts.learningRate));
+  await put('config.yaml', trainingConfigYaml({ dataset: opts.dataset, fingerprint: FINGERPRINT, learningRate: opts.learningRate }));
   await put('requirements.txt', 'numpy==2.1.0\nonnx==1.17.0\n');
   await rest(request, '/api/2.0/mlflow/runs/log-batch', {
     run_id: runId,

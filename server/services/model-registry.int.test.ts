@@ -8,6 +8,7 @@ import type { TPrincipal } from '../auth/principal';
 import { verifyWebhookSignature } from '../domain/webhook-signature';
 import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats } from '../testing/onnx-model';
 import { ctxAs, makeToken, makeUser, testDb } from '../testing/fixtures';
+import { trainingConfigYaml } from '../testing/training-config-yaml';
 import { ARCHIVAL_JOB, archiveStaleVersions } from './archive-stale-versions';
 import { createExperiment } from './create-experiment';
 import { createModelVersion } from './create-model-version';
@@ -33,23 +34,6 @@ const callerAs = (principal: TPrincipal) => createCaller({ db: testDb().db, prin
 const FP = (c: string) => `sha256:${c.repeat(64)}`;
 const stream = (bytes: Uint8Array | string) => new Response(typeof bytes === 'string' ? bytes : new Uint8Array(bytes)).body;
 
-const CONFIG_YAML = `model:
-  architecture: mlp
-optimizer:
-  name: adamw
-  learning_rate: 0.001
-lr_schedule:
-  name: cosine
-batch_size_per_device: 32
-device_count: 1
-gradient_accumulation_steps: 1
-max_epochs: 3
-seed: 7
-datasets:
-  - name: transactions
-    version: 1.0.0
-    fingerprint: sha256:${'a'.repeat(64)}
-`;
 
 let owner: Person;
 let owner2: Person;
@@ -71,7 +55,7 @@ async function trainRun(opts: { onnx?: Uint8Array; pieces?: boolean } = {}) {
   const mlp = buildMlpOnnx({ features: 4, hidden: [6], classes: 3, seed: seq });
   await putRunArtifact(ctx, { runId: run.runId, path: 'model/model.onnx', body: stream(opts.onnx ?? mlp.bytes) });
   if (opts.pieces !== false) {
-    await putRunArtifact(ctx, { runId: run.runId, path: 'config.yaml', body: stream(CONFIG_YAML) });
+    await putRunArtifact(ctx, { runId: run.runId, path: 'config.yaml', body: stream(trainingConfigYaml()) });
     await putRunArtifact(ctx, { runId: run.runId, path: 'requirements.txt', body: stream('numpy==2.1.0\nonnx==1.17.0\n') });
     await putRunArtifact(ctx, { runId: run.runId, path: 'model/golden_examples.json', body: stream(JSON.stringify(mlpGoldenExamples(mlp))) });
     await putRunArtifact(ctx, { runId: run.runId, path: 'model/reference_stats.json', body: stream(JSON.stringify(sampleReferenceStats(4))) });

@@ -11,6 +11,7 @@ import { registerDatasetVersion } from '../services/register-dataset-version';
 import { putRunArtifact } from '../services/run-artifacts';
 import { faultyMlpBytes, FEATURES } from './faulty-onnx-model';
 import { ctxAs, makeUser, testDb } from './fixtures';
+import { trainingConfigYaml } from './training-config-yaml';
 import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats } from './onnx-model';
 
 /*
@@ -25,23 +26,6 @@ export const callerAs = (principal: TPrincipal) => createCaller({ db: testDb().d
 const FP = `sha256:${'a'.repeat(64)}`;
 const stream = (bytes: Uint8Array | string) => new Response(typeof bytes === 'string' ? bytes : new Uint8Array(bytes)).body;
 
-const CONFIG_YAML = `model:
-  architecture: mlp
-optimizer:
-  name: adamw
-  learning_rate: 0.001
-lr_schedule:
-  name: cosine
-batch_size_per_device: 32
-device_count: 1
-gradient_accumulation_steps: 1
-max_epochs: 3
-seed: 7
-datasets:
-  - name: transactions
-    version: 1.0.0
-    fingerprint: ${FP}
-`;
 
 let seq = 0;
 
@@ -73,7 +57,7 @@ export async function addVersion(p: TRegistry, name: string, opts: { stage?: 'de
   const bytes = opts.faulty ? faultyMlpBytes(mlp) : mlp.bytes;
   await putRunArtifact(ctx, { runId: run.runId, path: 'model/model.onnx', body: stream(bytes) });
   if (opts.pieces !== false) {
-    await putRunArtifact(ctx, { runId: run.runId, path: 'config.yaml', body: stream(CONFIG_YAML) });
+    await putRunArtifact(ctx, { runId: run.runId, path: 'config.yaml', body: stream(trainingConfigYaml({ fingerprint: FP })) });
     await putRunArtifact(ctx, { runId: run.runId, path: 'requirements.txt', body: stream('numpy==2.1.0\n') });
     await putRunArtifact(ctx, { runId: run.runId, path: 'model/golden_examples.json', body: stream(JSON.stringify(mlpGoldenExamples(mlp))) });
     await putRunArtifact(ctx, { runId: run.runId, path: 'model/reference_stats.json', body: stream(JSON.stringify(sampleReferenceStats(FEATURES))) });
