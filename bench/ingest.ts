@@ -20,14 +20,9 @@ const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const CLIENTS = 4;
 const BATCH = 1000;
 
-// A scratch database on the server, dropped at the end (the integration harness's helper).
-const { createScratchDatabase } = await import('../server/testing/test-database');
-const scratch = await createScratchDatabase(baseUrl);
-process.env.DATABASE_URL = scratch.url;
-process.env.NEXTAUTH_SECRET ??= 'bench-secret-0123456789abcdef';
-
-const { applyMigrations } = await import('../server/db/schema-engine');
-await applyMigrations(scratch.url);
+// A migrated scratch database made the app's, dropped at the end; the app's modules load after it.
+const { scratchAppDatabase } = await import('./lib/scratch-app-database');
+const scratch = await scratchAppDatabase(baseUrl);
 const { db } = await import('../server/db/client');
 const route = await import('../app/api/2.0/mlflow/[...path]/route');
 const { createUser } = await import('../server/services/create-user');

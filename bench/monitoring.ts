@@ -23,14 +23,9 @@ const BATCH = 5000;
 const CLIENTS = 4;
 const DRIFT_RUNS = 3;
 
-// A scratch database on the server, dropped at the end (the integration harness's helper).
-const { createScratchDatabase } = await import('../server/testing/test-database');
-const scratch = await createScratchDatabase(baseUrl);
-process.env.DATABASE_URL = scratch.url;
-process.env.NEXTAUTH_SECRET ??= 'bench-secret-0123456789abcdef';
-
-const { applyMigrations } = await import('../server/db/schema-engine');
-await applyMigrations(scratch.url);
+// A migrated scratch database made the app's, dropped at the end; the app's modules load after it.
+const { scratchAppDatabase } = await import('./lib/scratch-app-database');
+const scratch = await scratchAppDatabase(baseUrl);
 const { db } = await import('../server/db/client');
 const { ingestPredictionLogs } = await import('../server/services/ingest-prediction-logs');
 const { aggregateWindow, computeDrift } = await import('../server/services/compute-drift');
