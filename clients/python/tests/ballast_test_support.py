@@ -44,22 +44,20 @@ MINIMAL = {
 }
 
 
-def sample(**overrides):
-    """A deep copy of SAMPLE with top-level keys replaced (None removes a key)."""
-    config = copy.deepcopy(SAMPLE)
+def _with(base, overrides):
+    """A deep copy of `base` with top-level keys replaced (None removes a key)."""
+    config = copy.deepcopy(base)
     for key, value in overrides.items():
         if value is None:
             config.pop(key, None)
         else:
             config[key] = value
     return config
+
+
+def sample(**overrides):
+    return _with(SAMPLE, overrides)
 
 
 def minimal(**overrides):
-    config = copy.deepcopy(MINIMAL)
-    for key, value in overrides.items():
-        if value is None:
-            config.pop(key, None)
-        else:
-            config[key] = value
-    return config
+    return _with(MINIMAL, overrides)
