@@ -115,6 +115,20 @@ export async function enqueueWebhookEvent(tx: Tx, now: Date, model: { id: string
 }
 
 /**
+ * A running deployment splits traffic between its stable and candidate versions and ends by
+ * promoting over its stable one, so it alone decides production until it ends: 409 (the message
+ * naming it, then `tail`) while one other than `exceptDeploymentId` runs.
+ */
+export async function refuseWhileDeploying(tx: Tx, model: RegisteredModel, tail: string, exceptDeploymentId?: string): Promise<void> {
+  const active = await tx.deployment.findUnique({ where: { activeModelId: model.id } });
+  if (!active || active.id === exceptDeploymentId) return;
+  throw new DomainError('CONFLICT', `model ${model.name} has a ${active.status} ${active.strategy.replace('_', ' ')} deployment (${active.id})${tail}`, {
+    deploymentId: active.id,
+    mlflowErrorCode: 'INVALID_STATE',
+  });
+}
+
+/**
  * Moves a version through the lifecycle table: refused (409, listing the unmet gates) unless the
  * transition exists for this cause and its gates pass. Records the audit event and the webhook.
  */
@@ -129,15 +143,7 @@ export async function changeStage(
 ): Promise<ModelVersion> {
   const check = checkTransition(version.stage, to, cause);
   if (to === 'production' || version.stage === 'production') {
-    // A running deployment splits traffic between its stable and candidate versions and ends by
-    // promoting over its stable one: production may change only through it until it ends.
-    const active = await tx.deployment.findUnique({ where: { activeModelId: model.id } });
-    if (active && active.id !== opts.deploymentId) {
-      throw new DomainError('CONFLICT', `model ${model.name} has a ${active.status} ${active.strategy.replace('_', ' ')} deployment (${active.id}): promote or roll it back before changing production`, {
-        deploymentId: active.id,
-        mlflowErrorCode: 'INVALID_STATE',
-      });
-    }
+    await refuseWhileDeploying(tx, model, ': promote or roll it back before changing production', opts.deploymentId);
   }
   if (!check.ok) {
     throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} cannot move ${version.stage} -> ${to}: ${check.reason}`, { mlflowErrorCode: 'INVALID_STATE' });

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { Prisma } from '../db/generated/client';
 import { DomainError, parseInput } from '../domain/errors';
 import { describeUnmet, unmetGates } from '../domain/model-lifecycle';
-import { aliasTarget, enqueueWebhookEvent, evidenceMarker, gateEvidence, loadVersion, lockModel, nowOf } from './model-registry-core';
+import { aliasTarget, enqueueWebhookEvent, evidenceMarker, gateEvidence, loadVersion, lockModel, nowOf, refuseWhileDeploying } from './model-registry-core';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
 
@@ -24,13 +24,7 @@ export async function requestPromotion(ctx: ServiceContext, raw: z.input<typeof 
     if (version.stage !== 'staging') {
       throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} is in ${version.stage}: only a staging version can be requested for production`, { mlflowErrorCode: 'INVALID_STATE' });
     }
-    const active = await tx.deployment.findUnique({ where: { activeModelId: model.id } });
-    if (active) {
-      throw new DomainError('CONFLICT', `model ${model.name} has a ${active.status} ${active.strategy.replace('_', ' ')} deployment (${active.id}) deciding production: request again once it has ended`, {
-        deploymentId: active.id,
-        mlflowErrorCode: 'INVALID_STATE',
-      });
-    }
+    await refuseWhileDeploying(tx, model, ' deciding production: request again once it has ended');
     const open = await tx.promotionRequest.findFirst({ where: { versionId: version.id, status: 'requested' } });
     if (open) throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} already has an open promotion request (${open.id})`, { requestId: open.id });
     const unmet = unmetGates(['complete', 'validation', 'benchmark'], await gateEvidence(tx, model, version));
