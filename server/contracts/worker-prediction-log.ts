@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS, zSafeText } from './safe-text';
 import { ZTrafficVariant } from './worker-desired-state';
 
 /** POST /api/worker/v1/prediction-logs: sampled per-item records, shipped in batches. */
@@ -32,4 +33,32 @@ export const ZPredictionLogBatch = z.object({
 });
 export type TPredictionLogBatch = z.infer<typeof ZPredictionLogBatch>;
 
-export const ZPredictionLogAck = z.object({ accepted: z.number().int().nonnegative() });
+/**
+ * The wire envelope ingest reads: records stay unknown here so that ingest can judge each one
+ * (ZPredictionLogRecord) and refuse only the bad ones, by index, instead of failing the batch.
+ */
+export const ZPredictionLogEnvelope = z.object({
+  worker_id: zSafeText({ min: 1, max: TEXT_LIMITS.id }),
+  records: z.array(z.unknown()).min(1).max(MAX_LOG_BATCH),
+});
+export type TPredictionLogEnvelope = z.infer<typeof ZPredictionLogEnvelope>;
+
+/** One record ingest will never store, whatever the retry: the worker dead-letters it. */
+export const ZPredictionLogRejection = z.object({
+  /** Position of the record in the batch that was sent. */
+  index: z.number().int().nonnegative(),
+  reason: z.string(),
+});
+export type TPredictionLogRejection = z.infer<typeof ZPredictionLogRejection>;
+
+/**
+ * Ingest's answer (HTTP 200 whenever the envelope was readable): `accepted` records were stored
+ * or were already stored (a replay), `rejected` lists each refused record. A 4xx means the
+ * envelope itself was unreadable; a 5xx or 503 means "try again later", never "this record is bad".
+ */
+export const ZPredictionLogAck = z.object({
+  accepted: z.number().int().nonnegative(),
+  /** Absent from control planes older than per-record judgement. */
+  rejected: z.array(ZPredictionLogRejection).default([]),
+});
+export type TPredictionLogAck = z.infer<typeof ZPredictionLogAck>;
