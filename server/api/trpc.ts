@@ -3,6 +3,7 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import { hasScope, type TScope } from '../auth/permissions';
 import type { TPrincipal } from '../auth/principal';
+import { assertSameSiteRequest } from '../auth/request-guard';
 import { resolvePrincipal } from '../auth/resolve-principal';
 import { db } from '../db/client';
 import { ERROR_TABLE, INTERNAL_ERROR_MESSAGE, isDomainError } from '../domain/errors';
@@ -14,8 +15,19 @@ export interface TRPCMeta {
   scope?: TScope;
 }
 
-export async function createTRPCContext(opts: { headers: Headers }) {
+export async function createTRPCContext(opts: { headers: Headers; request?: Pick<Request, 'method' | 'url'> }) {
   const requestId = opts.headers.get('x-request-id') ?? newRequestId();
+  // Decided here, enforced on mutations by the middleware below (an error thrown while making the
+  // context would reach the caller as a 500).
+  let crossSiteRefusal: string | null = null;
+  if (opts.request) {
+    try {
+      assertSameSiteRequest({ method: opts.request.method, url: opts.request.url, headers: opts.headers }, { expectsJson: true });
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      crossSiteRefusal = err.message;
+    }
+  }
   let principal: TPrincipal | null = null;
   let authError: string | null = null;
   try {
@@ -24,9 +36,10 @@ export async function createTRPCContext(opts: { headers: Headers }) {
     if (!isDomainError(err)) throw err;
     authError = err.message;
   }
-  return { db: db(), principal, authError, requestId };
+  return { db: db(), principal, authError, requestId, crossSiteRefusal };
 }
-export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
+// Server-side callers (createCaller) make no HTTP request, so they carry no cross-site verdict.
+export type TRPCContext = Omit<Awaited<ReturnType<typeof createTRPCContext>>, 'crossSiteRefusal'> & { crossSiteRefusal?: string | null };
 
 const t = initTRPC
   .context<TRPCContext>()
@@ -66,7 +79,13 @@ const errorMapping = t.middleware(async ({ next, path }) => {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(errorMapping);
+// A signed-in mutation from a foreign page (or not sent as JSON) is refused: see server/auth/cross-site.ts.
+const crossSiteGuard = t.middleware(({ ctx, type, next }) => {
+  if (type === 'mutation' && ctx.crossSiteRefusal) throw new TRPCError({ code: 'FORBIDDEN', message: ctx.crossSiteRefusal });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(errorMapping).use(crossSiteGuard);
 
 /** Signed in (or a valid token) and holding the scope the procedure's meta names. */
 export const protectedProcedure = publicProcedure.use(({ ctx, meta, next, path }) => {

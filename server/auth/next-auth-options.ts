@@ -6,6 +6,7 @@ import { isDomainError } from '../domain/errors';
 import { assertSignInAllowed, verifySignIn } from '../services/verify-sign-in';
 import { authSecret } from './auth-secret';
 import { clientAddress } from './client-address';
+import { sessionCookieName, useSecureCookies } from './session-cookie';
 
 export const SESSION_MAX_AGE_S = 12 * 60 * 60;
 
@@ -13,6 +14,11 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: authSecret(),
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
+    // Spelled out (next-auth would derive the same) because resolve-principal reads this name.
+    useSecureCookies: useSecureCookies(),
+    cookies: {
+      sessionToken: { name: sessionCookieName(), options: { httpOnly: true, sameSite: 'lax', path: '/', secure: useSecureCookies() } },
+    },
     pages: { signIn: '/signin', signOut: '/signout', error: '/signin' },
     providers: [
       CredentialsProvider({
@@ -34,7 +40,11 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        if (user) {
+          token.sub = user.id;
+          // A password reset refuses sessions signed in before it (resolve-principal).
+          token.signedInAt = Date.now();
+        }
         return token;
       },
     },
@@ -42,12 +52,17 @@ export function authOptions(): NextAuthOptions {
 }
 
 /**
- * A rate-limited address gets a real 429 before next-auth would turn the refusal into a
- * redirect; null lets the sign-in proceed.
+ * A rate-limited account or address gets a real 429 before next-auth would turn the refusal into
+ * a redirect; null lets the sign-in proceed (authorize() then counts the attempt for real).
  */
 export async function refuseRateLimitedSignIn(req: Request): Promise<Response | null> {
   try {
-    await assertSignInAllowed(db(), clientAddress(req.headers));
+    const form = await req
+      .clone()
+      .formData()
+      .catch(() => null);
+    const email = form?.get('email');
+    await assertSignInAllowed(db(), { email: typeof email === 'string' ? email : '', address: clientAddress(req.headers) });
     return null;
   } catch (err) {
     if (!isDomainError(err)) throw err;

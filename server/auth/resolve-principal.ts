@@ -5,17 +5,38 @@ import { authenticateApiToken } from '../services/authenticate-api-token';
 import { authSecret } from './auth-secret';
 import { scopesOfRole } from './permissions';
 import type { TPrincipal } from './principal';
+import { sessionCookieName } from './session-cookie';
 
-const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
+function decodeCookieValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value; // malformed %-escapes: not a session of ours, and decode() refuses it
+  }
+}
 
 function readCookie(headers: Headers, name: string): string | undefined {
   const header = headers.get('cookie');
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeCookieValue(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+/**
+ * When the session was signed in. next-auth re-issues the JWT (a new iat) as it is refreshed, so
+ * sign-in stamps its own time (next-auth-options); iat (seconds) is the fallback.
+ */
+function sessionStartedMs(jwt: Record<string, unknown>): number {
+  if (typeof jwt.signedInAt === 'number') return jwt.signedInAt;
+  return typeof jwt.iat === 'number' ? jwt.iat * 1000 + 999 : 0;
+}
+
+/** Whether the request carries a session cookie (what cross-site checks guard). */
+export function hasSessionCookie(headers: Headers): boolean {
+  return readCookie(headers, sessionCookieName()) !== undefined;
 }
 
 /**
@@ -30,14 +51,12 @@ export async function resolvePrincipal(headers: Headers): Promise<TPrincipal | n
     if (!match?.[1]) throw new DomainError('UNAUTHORIZED', 'Authorization header must be "Bearer <token>"');
     return authenticateApiToken(db(), match[1]);
   }
-  for (const name of SESSION_COOKIES) {
-    const raw = readCookie(headers, name);
-    if (!raw) continue;
-    const jwt = await decode({ token: raw, secret: authSecret() }).catch(() => null);
-    if (!jwt?.sub) return null;
-    const user = await db().user.findUnique({ where: { id: jwt.sub } });
-    if (!user || user.disabledAt) return null;
-    return { kind: 'user', userId: user.id, email: user.email, role: user.role, scopes: scopesOfRole(user.role) };
-  }
-  return null;
+  const raw = readCookie(headers, sessionCookieName());
+  if (!raw) return null;
+  const jwt = await decode({ token: raw, secret: authSecret() }).catch(() => null);
+  if (!jwt?.sub) return null;
+  const user = await db().user.findUnique({ where: { id: jwt.sub } });
+  if (!user || user.disabledAt) return null;
+  if (user.sessionsValidAfter && sessionStartedMs(jwt) < user.sessionsValidAfter.getTime()) return null;
+  return { kind: 'user', userId: user.id, email: user.email, role: user.role, scopes: scopesOfRole(user.role) };
 }

@@ -68,7 +68,7 @@ beforeAll(async () => {
   auth = (await makeToken('engineer', ['ingest'])).bearer;
   const person = await makeUser('viewer');
   const session = await encode({ token: { sub: person.id, email: person.email }, secret: process.env.NEXTAUTH_SECRET! });
-  viewer = { cookie: `next-auth.session-token=${session}` };
+  viewer = { cookie: `next-auth.session-token=${session}`, origin: BASE };
 });
 
 describe('MLflow API: authentication', () => {

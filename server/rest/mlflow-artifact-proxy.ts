@@ -46,7 +46,7 @@ const mlflowErrors = async <T>(fn: () => Promise<T>): Promise<T> => {
 };
 
 export function mlflowArtifactProxyHandlers(prefix: string) {
-  const PUT = restHandler({ scope: 'experiment:write', errorBody: mlflowErrorBody }, ({ request, principal, requestId, db }) =>
+  const PUT = restHandler({ scope: 'experiment:write', errorBody: mlflowErrorBody, rawBody: true }, ({ request, principal, requestId, db }) =>
     mlflowErrors(async () => {
       const { runId, path } = splitRunPath(proxyPath(request, prefix), false);
       const length = request.headers.get('content-length');

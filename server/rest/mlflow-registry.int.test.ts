@@ -57,7 +57,8 @@ beforeAll(async () => {
   const { bearer, user } = await makeToken('engineer', ['ingest']);
   auth = bearer;
   ownerPrincipal = user.principal;
-  approver = { cookie: `next-auth.session-token=${await encode({ token: { sub: user.id, email: user.email }, secret: process.env.NEXTAUTH_SECRET! })}` };
+  // A browser session: same-origin Origin, as the cross-site guard requires of signed-in changes.
+  approver = { cookie: `next-auth.session-token=${await encode({ token: { sub: user.id, email: user.email }, secret: process.env.NEXTAUTH_SECRET! })}`, origin: BASE };
 });
 
 describe('MLflow registry API: registered models', () => {

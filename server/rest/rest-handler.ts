@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import { hasScope, type TScope } from '../auth/permissions';
 import type { TPrincipal } from '../auth/principal';
+import { assertSameSiteRequest } from '../auth/request-guard';
 import { resolvePrincipal } from '../auth/resolve-principal';
 import { formatZodIssues } from '../contracts/zod-issues';
 import { db, type Db } from '../db/client';
@@ -26,6 +27,8 @@ export interface RestSpec<B, Q, R> {
   body?: ZodType<B>;
   query?: ZodType<Q>;
   response?: ZodType<R>;
+  /** The body is bytes (an upload), not JSON: the cross-site guard then checks the origin only. */
+  rawBody?: boolean;
   /** Largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
   status?: number;
@@ -50,7 +53,7 @@ export function restHandler<B = undefined, Q = undefined, R = unknown>(
     const requestId = request.headers.get('x-request-id') ?? newRequestId();
     const headers = { 'x-request-id': requestId };
     try {
-      const principal = await authenticate(request, spec.scope);
+      const principal = await authenticate(request, spec);
       const body = spec.body ? await parseBody(request, spec.body, spec.maxBodyBytes ?? 1 << 20) : (undefined as B);
       const query = spec.query ? parseQuery(request, spec.query) : (undefined as Q);
       const params = (await context?.params) ?? {};
@@ -71,7 +74,8 @@ export function restHandler<B = undefined, Q = undefined, R = unknown>(
 
 const ANONYMOUS: TPrincipal = { kind: 'system', name: 'anonymous', scopes: [] };
 
-async function authenticate(request: Request, scope: TScope | null): Promise<TPrincipal> {
+async function authenticate(request: Request, { scope, rawBody }: { scope: TScope | null; rawBody?: boolean }): Promise<TPrincipal> {
+  assertSameSiteRequest(request, { expectsJson: !rawBody });
   if (scope === null) return (await resolvePrincipal(request.headers).catch(() => null)) ?? ANONYMOUS;
   const principal = await resolvePrincipal(request.headers);
   if (!principal) throw new DomainError('UNAUTHORIZED', 'authentication required: sign in, or send "Authorization: Bearer <API token>"');
