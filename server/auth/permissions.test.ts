@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_SCOPES, SCOPES, canGrantToken, hasScope, scopesOfTokenGrants } from './permissions';
+import { ROLE_SCOPES, SCOPES, canGrantToken, effectiveTokenScopes, hasScope, scopesOfTokenGrants } from './permissions';
 
 describe('role scopes', () => {
   it('give viewers read scopes only', () => {
@@ -36,5 +36,17 @@ describe('token grants', () => {
     expect(scopesOfTokenGrants(['metrics'])).toEqual(['monitoring:read']);
     expect(canGrantToken('viewer', 'metrics')).toBe(true);
     expect(canGrantToken('admin', 'worker')).toBe(true);
+  });
+});
+
+describe('effective token scopes', () => {
+  it('are the grants cut down to the creator\'s current role', () => {
+    expect(effectiveTokenScopes(['admin'], 'admin')).toEqual([...SCOPES]);
+    // An admin demoted to viewer: the admin token now reads, and nothing more.
+    expect([...effectiveTokenScopes(['admin'], 'viewer')].sort()).toEqual([...ROLE_SCOPES.viewer].sort());
+    expect(effectiveTokenScopes(['admin'], 'engineer')).not.toContain('user:manage');
+    expect(effectiveTokenScopes(['worker'], 'engineer')).toEqual(['model:read', 'deployment:read']);
+    expect(effectiveTokenScopes(['ingest'], 'viewer')).not.toContain('experiment:write');
+    expect(effectiveTokenScopes(['metrics'], 'viewer')).toEqual(['monitoring:read']);
   });
 });

@@ -59,6 +59,15 @@ export function scopesOfTokenGrants(grants: readonly string[]): TScope[] {
   return [...out];
 }
 
+/**
+ * What a token may do now: its grants, cut down to what its creator's CURRENT role holds, so a
+ * demoted person's old tokens lose the powers the person lost (and regain them on promotion).
+ */
+export function effectiveTokenScopes(grants: readonly string[], creatorRole: TRole): TScope[] {
+  const held = new Set(scopesOfRole(creatorRole));
+  return scopesOfTokenGrants(grants).filter((s) => held.has(s));
+}
+
 /** A person may hand a token only what they hold themselves. */
 export function canGrantToken(role: TRole, grant: TTokenScope): boolean {
   const own = new Set(scopesOfRole(role));

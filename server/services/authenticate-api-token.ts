@@ -1,5 +1,5 @@
 import { hashTokenSecret } from '../auth/api-token-secret';
-import { scopesOfTokenGrants } from '../auth/permissions';
+import { effectiveTokenScopes } from '../auth/permissions';
 import type { TPrincipal } from '../auth/principal';
 import type { Db } from '../db/client';
 import { DomainError } from '../domain/errors';
@@ -22,6 +22,6 @@ export async function authenticateApiToken(db: Db, secret: string, now = new Dat
     userId: token.createdById,
     name: token.name,
     grants: token.scopes,
-    scopes: scopesOfTokenGrants(token.scopes),
+    scopes: effectiveTokenScopes(token.scopes, token.createdBy.role),
   };
 }

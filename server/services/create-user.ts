@@ -1,11 +1,13 @@
 import { ZCreateUserInput, type TCreateUserInput } from '../contracts/users';
 import { hashPassword } from '../auth/password';
+import { assertAcceptablePassword } from '../auth/password-policy';
 import { DomainError, parseInput } from '../domain/errors';
 import type { ServiceContext } from './service-context';
 import { recordAuditEvent } from './record-audit-event';
 
 export async function createUser(ctx: ServiceContext, raw: TCreateUserInput) {
   const input = parseInput(ZCreateUserInput, raw);
+  assertAcceptablePassword(input.password);
   const passwordHash = await hashPassword(input.password);
   return ctx.db.$transaction(async (tx) => {
     const existing = await tx.user.findUnique({ where: { email: input.email } });
