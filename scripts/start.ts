@@ -2,6 +2,7 @@
 // migrations, the dashboard on :3000 (PORT), an inference worker, and the living demo: a workspace
 // made by scripts/demo on the first start, reused later, with customer traffic that drifts
 // (skip it all with --no-demo).
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDir, serverEnv } from '../server/env';
 import { createDb } from '../server/db/client';
@@ -11,6 +12,7 @@ import { applyMigrations } from '../server/db/schema-engine';
 import { exitWithError } from './cli-errors';
 import { loadOrCreateAuthSecret } from './lib/auth-secret-file';
 import { demoAllowed, ensureDemoPeople, type TDemoPeople } from './demo/demo-people';
+import { DEMO_ADMIN, DEMO_ENGINEER } from './lib/demo-sign-in';
 import type { TDemoTraffic } from './demo/demo-traffic';
 import { DEMO_MODEL } from './demo/demo-workspace';
 import { demoWorkerModels, startLivingDemo } from './demo/living-demo';
@@ -134,8 +136,9 @@ async function main() {
   }
   log(`Ballast is up: ${baseUrl}`);
   if (people) {
-    log(`sign in as ${people.admin.email} / ${people.admin.password} (owns the demo model, approves)`);
-    log(`  or as ${people.engineer.email} / ${people.engineer.password} (trained the versions, asked for the promotion)`);
+    // Passwords stay in the data directory (mode 600): logs are shipped and shared, those files are not.
+    log(`sign in as ${people.admin.email} (owns the demo model, approves): password in ${path.join(dataDir(), DEMO_ADMIN.file)}`);
+    log(`  or as ${people.engineer.email} (trained the versions, asked for the promotion): password in ${path.join(dataDir(), DEMO_ENGINEER.file)}`);
   } else {
     log('no demo: create the first admin with `npm run user:create -- --email you@example.com --role admin`');
   }

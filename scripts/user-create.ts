@@ -14,7 +14,7 @@ async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) throw new Error('no password: set BALLAST_PASSWORD, or run this in a terminal to be asked for one');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return await rl.question('password (8+ characters): ');
+    return await rl.question('password (12+ characters, not a common one): ');
   } finally {
     rl.close();
   }

@@ -9,8 +9,6 @@ function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOpti
   );
 }
 
-export const MIN_PASSWORD_LENGTH = 8;
-
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(password, salt, PARAMS.keylen, PARAMS);

@@ -68,7 +68,7 @@ describe('REST wrapper: bodies', () => {
     const message = (await invalid.json()).error.message as string;
     expect(message).toMatch(/email: must be an email address/);
     expect(message).toMatch(/role: /);
-    expect(message).toMatch(/password: must be at least 8 characters/);
+    expect(message).toMatch(/password: must be at least 12 characters/);
     expect(await testDb().db.user.count()).toBe(before);
   });
 
