@@ -6,8 +6,10 @@
  * - per account (the email tried): 5 a minute, whoever tries, so guessing one account is slow;
  * - per client address: 20 a minute, so one caller cannot spray many accounts.
  * An address that is not one client ("local": no trusted proxy names the caller, so everybody
- * shares it) cannot be limited as a client; its bucket then refuses only accounts it has already
- * tried in the window, so strangers' failures never lock out a different account.
+ * shares it) cannot be limited as a client: the address bucket does not apply to it, so strangers'
+ * failures never lock out an account they did not try. (Limiting it only for accounts it had
+ * tried would lock out a user who mistyped once while someone else sprays, and protect nothing
+ * the account bucket does not.)
  */
 export const SIGN_IN_WINDOW_MS = 60_000;
 export const ACCOUNT_ATTEMPT_LIMIT = 5;
@@ -20,8 +22,6 @@ export interface TSignInCounts {
   account: number;
   /** Attempts from this address within the window, on any account. */
   address: number;
-  /** Attempts from this address on this account within the window. */
-  addressOnAccount: number;
   /** Whether the address stands for many callers (no trusted proxy identified the caller). */
   addressShared: boolean;
 }
@@ -32,8 +32,7 @@ export function decideSignInAttempt(counts: TSignInCounts): TSignInRefusal | nul
   if (counts.account >= ACCOUNT_ATTEMPT_LIMIT) {
     return { bucket: 'account', limit: ACCOUNT_ATTEMPT_LIMIT, message: `too many sign-in attempts for this account (limit ${ACCOUNT_ATTEMPT_LIMIT} a minute): wait a minute and try again` };
   }
-  const addressApplies = !counts.addressShared || counts.addressOnAccount > 0;
-  if (addressApplies && counts.address >= ADDRESS_ATTEMPT_LIMIT) {
+  if (!counts.addressShared && counts.address >= ADDRESS_ATTEMPT_LIMIT) {
     return { bucket: 'address', limit: ADDRESS_ATTEMPT_LIMIT, message: `too many sign-in attempts from this address (limit ${ADDRESS_ATTEMPT_LIMIT} a minute): wait a minute and try again` };
   }
   return null;

@@ -19,12 +19,13 @@ function normalizeEmail(email: string): string {
 
 async function countAttempts(db: DbOrTx, attempt: TAttempt, now: Date): Promise<TSignInCounts> {
   const since = new Date(now.getTime() - SIGN_IN_WINDOW_MS);
-  const [account, address, addressOnAccount] = await Promise.all([
+  const addressShared = attempt.address === SHARED_ADDRESS;
+  const [account, address] = await Promise.all([
     db.signInFailure.count({ where: { email: attempt.email, at: { gt: since } } }),
-    db.signInFailure.count({ where: { address: attempt.address, at: { gt: since } } }),
-    db.signInFailure.count({ where: { address: attempt.address, email: attempt.email, at: { gt: since } } }),
+    // The shared address's bucket never applies: no need to count it.
+    addressShared ? 0 : db.signInFailure.count({ where: { address: attempt.address, at: { gt: since } } }),
   ]);
-  return { account, address, addressOnAccount, addressShared: attempt.address === SHARED_ADDRESS };
+  return { account, address, addressShared };
 }
 
 function refuse(counts: TSignInCounts): void {
