@@ -65,7 +65,7 @@ export function CreateUserForm() {
         </label>
         <label className="field">
           <span>
-            Password <span className="hint">8+ characters</span>
+            Password <span className="hint">12+ characters, not a common one</span>
           </span>
           <input type="password" name="password" autoComplete="new-password" />
         </label>

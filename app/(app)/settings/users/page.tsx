@@ -42,7 +42,10 @@ export default async function UsersPage() {
       </section>
       <section className="card">
         <div className="card-header">
-          <h2>Users</h2>
+          <div>
+            <h2>Users</h2>
+            <p>Change a role, disable or re-enable someone, or set a new password: each asks first, takes effect at once and is kept in the audit log.</p>
+          </div>
         </div>
         <UserTable />
       </section>
