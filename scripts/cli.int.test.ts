@@ -53,7 +53,25 @@ describe('command-line scripts', () => {
   it('user:create refuses a short password without a stack trace', async () => {
     const res = await run('scripts/user-create.ts', ['--email', 'x@y.test', '--role', 'viewer'], { DATABASE_URL: testDb().url, BALLAST_PASSWORD: 'short' });
     expect(res.status).toBe(1);
-    expect(res.stderr.trim()).toBe('error: invalid input: password: must be at least 8 characters');
+    expect(res.stderr.trim()).toBe('error: invalid input: password: must be at least 12 characters');
+    const common = await run('scripts/user-create.ts', ['--email', 'x@y.test', '--role', 'viewer'], { DATABASE_URL: testDb().url, BALLAST_PASSWORD: 'Password1234' });
+    expect(common.stderr.trim()).toBe('error: invalid input: password: is on the list of common passwords: choose another');
+  });
+
+  it('user:password sets a new password under the same policy', async () => {
+    const env = { DATABASE_URL: testDb().url, BALLAST_PASSWORD: 'original-password' };
+    expect((await run('scripts/user-create.ts', ['--email', 'reset@cli.test', '--role', 'admin'], env)).status).toBe(0);
+    const weak = await run('scripts/user-password.ts', ['--email', 'reset@cli.test'], { ...env, BALLAST_PASSWORD: 'qwertyuiop123' });
+    expect(weak.stderr.trim()).toBe('error: invalid input: password: is on the list of common passwords: choose another');
+    const reset = await run('scripts/user-password.ts', ['--email', 'Reset@CLI.test'], { ...env, BALLAST_PASSWORD: 'replacement-password' });
+    expect(reset.stdout).toMatch(/new password set for reset@cli\.test/);
+    const row = await testDb().db.user.findUniqueOrThrow({ where: { email: 'reset@cli.test' } });
+    const { verifyPassword } = await import('../server/auth/password');
+    expect(await verifyPassword('replacement-password', row.passwordHash)).toBe(true);
+    expect(row.sessionsValidAfter).not.toBeNull();
+    expect(await testDb().db.auditEvent.count({ where: { subjectId: row.id, action: 'user.password_reset', actorLabel: 'system:cli' } })).toBe(1);
+    const unknown = await run('scripts/user-password.ts', ['--email', 'nobody@cli.test'], env);
+    expect(unknown.stderr.trim()).toBe('error: no user with email nobody@cli.test');
   });
 
   it('db:migrate keeps embedded data across restarts', async () => {
