@@ -26,12 +26,12 @@ function readCookie(headers: Headers, name: string): string | undefined {
 }
 
 /**
- * When the session was signed in. next-auth re-issues the JWT (a new iat) as it is refreshed, so
- * sign-in stamps its own time (next-auth-options); iat (seconds) is the fallback.
+ * When the session was signed in, as stamped by next-auth-options at sign-in. (iat will not do:
+ * next-auth re-issues the JWT, with a new iat, each time the session is refreshed.) A session
+ * without the stamp predates it, so it counts as older than any reset.
  */
 function sessionStartedMs(jwt: Record<string, unknown>): number {
-  if (typeof jwt.signedInAt === 'number') return jwt.signedInAt;
-  return typeof jwt.iat === 'number' ? jwt.iat * 1000 + 999 : 0;
+  return typeof jwt.signedInAt === 'number' ? jwt.signedInAt : 0;
 }
 
 /** Whether the request carries a session cookie (what cross-site checks guard). */

@@ -116,6 +116,9 @@ describe('people administration', () => {
     await expect(verifySignIn(db(), { email: person.email, password: person.password, address: 'm2' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await expect(verifySignIn(db(), { email: person.email, password: 'a-brand-new-secret', address: 'm2' })).resolves.toMatchObject({ userId: person.id });
     expect(await resolvePrincipal(earlier)).toBeNull();
+    // A session without the sign-in stamp (issued before it existed) counts as older than the reset.
+    const unstamped = new Headers({ cookie: `next-auth.session-token=${await encode({ token: { sub: person.id, email: person.email }, secret: process.env.NEXTAUTH_SECRET! })}` });
+    expect(await resolvePrincipal(unstamped)).toBeNull();
     expect(await resolvePrincipal(await sessionOf(person))).toMatchObject({ userId: person.id });
     const event = (await auditOf(person.id)).find((e) => e.action === 'user.password_reset');
     expect(event).toBeDefined();
