@@ -13,6 +13,12 @@ export const expect = baseExpect.configure({ timeout: 15_000 });
 
 export type TUser = { email: string; password: string };
 
+/**
+ * These helpers act as the signed-in person's own pages would, so they send the dashboard's
+ * Origin: a cookie-authenticated change without it is refused as cross-site (server/auth/cross-site.ts).
+ */
+const SAME_ORIGIN = { origin: new URL(process.env.E2E_BASE_URL ?? 'http://localhost:3200').origin };
+
 export async function signedIn(browser: Browser, user: TUser): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await page.goto('/signin');
@@ -25,7 +31,7 @@ export async function signedIn(browser: Browser, user: TUser): Promise<Page> {
 
 /** A tRPC mutation over HTTP (superjson's wire shape: the input under "json"). */
 export async function trpc<T = Record<string, unknown>>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await request.post(`/api/trpc/${path}`, { data: { json: input } });
+  const res = await request.post(`/api/trpc/${path}`, { data: { json: input }, headers: SAME_ORIGIN });
   const body = (await res.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
   if (!res.ok() || !body.result) throw new Error(`tRPC ${path} answered ${res.status()}: ${body.error?.json.message ?? JSON.stringify(body)}`);
   return body.result.data.json;
@@ -40,7 +46,7 @@ export async function trpcQuery<T = Record<string, unknown>>(request: APIRequest
 }
 
 export async function rest<T = Record<string, unknown>>(request: APIRequestContext, path: string, data: unknown, headers?: Record<string, string>): Promise<T> {
-  const res = await request.post(path, { data, headers });
+  const res = await request.post(path, { data, headers: { ...SAME_ORIGIN, ...headers } });
   const text = await res.text();
   if (!res.ok()) throw new Error(`POST ${path} answered ${res.status()}: ${text}`);
   return (text ? JSON.parse(text) : {}) as T;
@@ -68,6 +74,7 @@ export async function trainRun(
   const put = async (path: string, body: string | Uint8Array) => {
     const res = await request.put(`/api/2.0/mlflow-artifacts/artifacts/${opts.experimentId}/${runId}/artifacts/${path}`, {
       data: typeof body === 'string' ? body : Buffer.from(body),
+      headers: SAME_ORIGIN,
     });
     expect(res.ok(), `PUT ${path}: ${res.status()} ${await res.text()}`).toBe(true);
   };
