@@ -43,7 +43,7 @@ export function UserTable() {
                       value={user.role}
                       onChange={(e) => setChange({ kind: 'role', userId: user.id, email: user.email, from: user.role, to: e.target.value as TRole })}
                       title={demoteRefused ?? undefined}
-                      data-testid="user-role"
+                      data-testid="user-role-select"
                     >
                       {ROLES.map((role) => (
                         <option key={role} value={role} disabled={role !== 'admin' && user.role === 'admin' && demoteRefused !== null}>
