@@ -55,7 +55,7 @@ export function UserChangeDialog({ change, onDone }: { change: TUserChange | nul
   const title = !change
     ? ''
     : change.kind === 'role'
-      ? `Make ${change.email} ${change.to === 'admin' ? 'an admin' : `a ${change.to}`}?`
+      ? `Make ${change.email} ${change.to === 'viewer' ? 'a' : 'an'} ${change.to}?`
       : change.kind === 'disable'
         ? `Disable ${change.email}?`
         : change.kind === 'enable'
