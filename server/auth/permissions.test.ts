@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_SCOPES, SCOPES, canGrantToken, effectiveTokenScopes, hasScope, scopesOfTokenGrants } from './permissions';
+import { ROLE_SCOPES, SCOPES, canGrantToken, effectiveTokenScopes, grantsInForce, hasScope, scopesOfTokenGrants } from './permissions';
 
 describe('role scopes', () => {
   it('give viewers read scopes only', () => {
@@ -48,5 +48,11 @@ describe('effective token scopes', () => {
     expect(effectiveTokenScopes(['worker'], 'engineer')).toEqual(['model:read', 'deployment:read']);
     expect(effectiveTokenScopes(['ingest'], 'viewer')).not.toContain('experiment:write');
     expect(effectiveTokenScopes(['metrics'], 'viewer')).toEqual(['monitoring:read']);
+  });
+
+  it('keep only the grants the creator could still hand out', () => {
+    expect(grantsInForce(['admin', 'worker'], 'admin')).toEqual(['admin', 'worker']);
+    expect(grantsInForce(['admin', 'ingest', 'metrics'], 'engineer')).toEqual(['ingest', 'metrics']);
+    expect(grantsInForce(['admin', 'ingest', 'bogus'], 'viewer')).toEqual([]);
   });
 });

@@ -68,6 +68,11 @@ export function effectiveTokenScopes(grants: readonly string[], creatorRole: TRo
   return scopesOfTokenGrants(grants).filter((s) => held.has(s));
 }
 
+/** The grants a token still holds in full under its creator's current role (e.g. `admin` only while they are admin). */
+export function grantsInForce(grants: readonly string[], creatorRole: TRole): string[] {
+  return grants.filter((g) => g in TOKEN_SCOPE_GRANTS && canGrantToken(creatorRole, g as TTokenScope));
+}
+
 /** A person may hand a token only what they hold themselves. */
 export function canGrantToken(role: TRole, grant: TTokenScope): boolean {
   const own = new Set(scopesOfRole(role));

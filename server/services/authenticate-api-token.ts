@@ -1,5 +1,5 @@
 import { hashTokenSecret } from '../auth/api-token-secret';
-import { effectiveTokenScopes } from '../auth/permissions';
+import { effectiveTokenScopes, grantsInForce } from '../auth/permissions';
 import type { TPrincipal } from '../auth/principal';
 import type { Db } from '../db/client';
 import { DomainError } from '../domain/errors';
@@ -21,7 +21,8 @@ export async function authenticateApiToken(db: Db, secret: string, now = new Dat
     tokenId: token.id,
     userId: token.createdById,
     name: token.name,
-    grants: token.scopes,
+    // Cut like the scopes, so checks that read a grant (an admin token's override) see today's role.
+    grants: grantsInForce(token.scopes, token.createdBy.role),
     scopes: effectiveTokenScopes(token.scopes, token.createdBy.role),
   };
 }

@@ -100,6 +100,8 @@ describe('people administration', () => {
     const principal = await resolvePrincipal(new Headers(bearer));
     expect(principal?.scopes.every((s) => s.endsWith(':read'))).toBe(true);
     expect(principal?.scopes).toContain('model:read');
+    // ...and no grant that checks read directly (the registry's admin override) still says admin.
+    expect(principal).toMatchObject({ kind: 'token', grants: [] });
   });
 
   it('resets a password (policy applied): the old one stops, the new one signs in, earlier sessions end; audited without the secret', async () => {
