@@ -244,6 +244,23 @@ export class VersionRegistry {
     return choice;
   }
 
+  /**
+   * Retry-After (s) when no version the model's split can send a request to could take `rows`
+   * before the deadline, else null (unknown models and pinned versions are left to route()).
+   */
+  admission(model: string, rows: number, deadlineMs: number): number | null {
+    const r = this.routes.get(model);
+    if (!r) return null;
+    let retryAfterS: number | null = null;
+    for (const c of r.single ? [r.single] : r.choices) {
+      if (c.weight <= 0 || !c.entry.queue) continue;
+      const wait = c.entry.queue.admission(rows, deadlineMs);
+      if (wait === null) return null;
+      retryAfterS = retryAfterS === null ? wait : Math.min(retryAfterS, wait);
+    }
+    return retryAfterS;
+  }
+
   isServing(model: string): boolean {
     return this.routes.has(model);
   }
