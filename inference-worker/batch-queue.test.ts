@@ -122,34 +122,4 @@ describe('BatchQueue depth accounting', () => {
     expect(q.depthRows).toBe(0);
     expect(Math.min(...depths)).toBe(0);
   });
-
-  it('refuses at admission rows that could not be served before their deadline', async () => {
-    vi.useFakeTimers();
-    const runner = heldRunner();
-    const q = new BatchQueue(runner, { maxBatchSize: 1, windowMs: 1, queueLimitRows: 1000 }, { onBatch: () => undefined }, () => Date.now());
-    // Teach the queue that one run takes 100 ms.
-    const first = q.submit(rows1(), 1, 10_000);
-    await vi.advanceTimersByTimeAsync(100);
-    runner.held.shift()!.release();
-    await first;
-    for (let i = 0; i < 30; i++) {
-      const p = q.submit(rows1(), 1, 10_000);
-      await vi.advanceTimersByTimeAsync(100);
-      runner.held.shift()!.release();
-      await p;
-    }
-    // ~100 ms a run: 5 rows fit a 550 ms deadline, 6 do not (well under the 1,000-row limit).
-    await expect(q.submit(new Float32Array(6), 6, 550)).rejects.toSatisfy((e: unknown) => e instanceof QueueFullError && e.retryAfterS >= 1);
-    expect(q.depthRows).toBe(0);
-    const ok = q.submit(new Float32Array(5), 5, 550);
-    expect(q.depthRows).toBe(4); // the first of the five 1-row chunks started at once
-    for (let i = 0; i < 5; i++) {
-      await vi.advanceTimersByTimeAsync(10);
-      runner.held.shift()!.release();
-    }
-    await ok;
-    expect(q.depthRows).toBe(0);
-  });
 });
-
-const rows1 = () => new Float32Array(1);

@@ -29,6 +29,8 @@ export interface BatchRunner {
 
 export interface BatchObserver {
   onBatch(rows: number, reason: TBatchCloseReason, queueWaitsMs: number[], runMs: number): void;
+  /** Rows left the depth (a batch started, or a waiting request passed its deadline): room to admit more. */
+  onRoom?(): void;
 }
 
 export interface QueuePolicy extends BatchPolicy {
@@ -70,7 +72,7 @@ export class BatchQueue {
 
   /** Rows in, rows out (outputWidth each); a request bigger than a batch goes in as several chunks. */
   async submit(data: Float32Array, rows: number, deadlineMs: number): Promise<Float32Array> {
-    const retryAfter = this.admission(rows, deadlineMs);
+    const retryAfter = this.admission(rows);
     if (retryAfter !== null) throw new QueueFullError(retryAfter);
     if (rows <= this.policy.maxBatchSize) return this.enqueue(data, rows, deadlineMs);
     const parts: Promise<Float32Array>[] = [];
@@ -89,18 +91,17 @@ export class BatchQueue {
     return joined;
   }
 
-  /**
-   * Null when `rows` more can be queued, else the Retry-After (s) of a 429. Refused: past the row
-   * limit, or when the rows ahead (plus these) would take longer than the deadline at the measured
-   * run time, since such a request would only spend model time on an answer nobody waits for.
-   */
-  admission(rows: number, deadlineMs: number): number | null {
-    const batch = this.policy.maxBatchSize;
-    const overLimit = this.queuedRows + rows > this.policy.queueLimitRows;
-    const runsAhead = Math.ceil((this.queuedRows + rows) / batch) + (this.running ? 1 : 0);
-    if (!overLimit && runsAhead * this.expectedRunMs <= deadlineMs) return null;
+  /** Rows that can still be queued before the limit. */
+  get roomRows(): number {
+    return this.policy.queueLimitRows - this.queuedRows;
+  }
+
+  /** Null when `rows` more can be queued, else the Retry-After (s) of a 429. */
+  admission(rows: number): number | null {
+    if (this.queuedRows + rows <= this.policy.queueLimitRows) return null;
     // A full queue drains in about (depth / batch) runs: tell clients when to come back.
-    return Math.max(1, Math.ceil((Math.ceil(this.queuedRows / batch) * this.expectedRunMs) / 1000));
+    const runs = Math.ceil(this.queuedRows / this.policy.maxBatchSize);
+    return Math.max(1, Math.ceil((runs * this.expectedRunMs) / 1000));
   }
 
   /** Resolves once nothing waits or runs: graceful shutdown and blue-green draining. */
@@ -140,6 +141,7 @@ export class BatchQueue {
     if (!p.queued) return;
     p.queued = false;
     this.queuedRows -= p.rows;
+    this.observer.onRoom?.();
   }
 
   private schedule(): void {

@@ -41,6 +41,7 @@ async function main() {
       expectedModels: env.BALLAST_WORKER_MODELS.map((ref) => parseModelRef(ref).name),
       requestTimeoutMs: env.BALLAST_WORKER_REQUEST_TIMEOUT_MS,
       headersTimeoutMs: env.BALLAST_WORKER_HEADERS_TIMEOUT_MS,
+      admissionWaitMs: env.BALLAST_WORKER_ADMISSION_WAIT_MS,
     },
     {
       source,

@@ -6,6 +6,7 @@ import { formatZodIssues } from '../server/contracts/zod-issues';
 import { readPrediction, type ItemOutcome } from '../server/domain/model-output';
 import { oipInputToRows, rowsToOipOutput } from '../server/domain/oip-tensor';
 import { packRows } from '../server/domain/predict-input';
+import type { AdmissionGate, GateTicket } from './admission-gate';
 import { QueueFullError } from './batch-queue';
 import { describeError, HttpError, parseJson, readBody, refuseUnsafeJson, sendJson } from './http-io';
 import type { PredictionLog } from './prediction-log';
@@ -25,6 +26,7 @@ import type { WorkerMetrics } from './worker-metrics';
 
 export interface PredictDeps {
   registry: VersionRegistry;
+  gate: AdmissionGate;
   metrics: WorkerMetrics;
   log: PredictionLog | null;
   maxBodyBytes: number;
@@ -45,12 +47,15 @@ async function serve(
   choice: RouteChoice,
   pack: () => { data: Float32Array; rows: number },
   started: number,
+  ticket: GateTicket,
 ): Promise<Served> {
   const { entry } = choice;
   const labels = [entry.model, String(entry.version)];
   try {
     const { data, rows } = pack();
-    const out = await entry.queue!.submit(data, rows, deps.deadlineMs);
+    const queued = entry.queue!.submit(data, rows, deps.deadlineMs);
+    ticket.release(); // the rows are in the queue's depth now (or refused): the gate's promise is kept
+    const out = await queued;
     entry.lastServedAt = Date.now();
     deps.metrics.requests.inc(labels);
     deps.metrics.rows.inc(labels, rows);
@@ -62,6 +67,18 @@ async function serve(
     if (d.status >= 500 && d.status !== 504) deps.logError(`${entry.model} v${entry.version}: ${(err as Error).stack ?? err}`);
     throw err;
   }
+}
+
+/**
+ * Waits at the admission gate before the body is read; null when the request was refused there
+ * (answered 429, its body never parsed).
+ */
+async function enterGate(deps: PredictDeps, req: IncomingMessage, res: ServerResponse, kind: string): Promise<GateTicket | null> {
+  const declared = Number(req.headers['content-length']);
+  const bytes = Number.isFinite(declared) && declared > 0 ? Math.min(declared, deps.maxBodyBytes) : null;
+  const ticket = await deps.gate.enter(deps.gate.estimateRows(kind, bytes));
+  if (!ticket) fail(deps, res, new QueueFullError(1));
+  return ticket;
 }
 
 /** Rows a body claims, read without validating it (the schema runs later). */
@@ -76,7 +93,7 @@ function admit(deps: PredictDeps, model: unknown, rows: number | null, where: st
   if (rows === null) return;
   if (rows > deps.maxRowsPerRequest) throw new HttpError(400, `invalid request: ${where}: ${rows} rows is over the limit of ${deps.maxRowsPerRequest} per request`, 'invalid_input');
   if (typeof model !== 'string' || rows === 0) return;
-  const retryAfterS = deps.registry.admission(model, rows, deps.deadlineMs);
+  const retryAfterS = deps.registry.admission(model, rows);
   if (retryAfterS !== null) throw new QueueFullError(retryAfterS);
 }
 
@@ -89,12 +106,25 @@ function fail(deps: PredictDeps, res: ServerResponse, err: unknown): void {
 
 export async function handlePredict(deps: PredictDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
+  const ticket = await enterGate(deps, req, res, 'predict');
+  if (!ticket) return;
+  try {
+    await predictAdmitted(deps, req, res, started, ticket);
+  } finally {
+    ticket.release();
+  }
+}
+
+async function predictAdmitted(deps: PredictDeps, req: IncomingMessage, res: ServerResponse, started: number, ticket: GateTicket): Promise<void> {
   const requestId = randomUUID();
   let body: ReturnType<typeof ZPredictRequest.parse>;
   let choice: RouteChoice;
   try {
-    const raw = parseJson(await readBody(req, deps.maxBodyBytes));
-    admit(deps, (raw as { model?: unknown } | null)?.model, claimedRows(raw, (b) => (Array.isArray(b.inputs) ? b.inputs.length : null)), 'inputs');
+    const bytes = await readBody(req, deps.maxBodyBytes);
+    const raw = parseJson(bytes);
+    const rows = claimedRows(raw, (b) => (Array.isArray(b.inputs) ? b.inputs.length : null));
+    if (rows) deps.gate.learn('predict', bytes.length, rows);
+    admit(deps, (raw as { model?: unknown } | null)?.model, rows, 'inputs');
     refuseUnsafeJson(raw);
     const parsed = ZPredictRequest.safeParse(raw);
     if (!parsed.success) throw new HttpError(400, `invalid request: ${formatZodIssues(parsed.error).join('; ')}`, 'invalid_request');
@@ -111,6 +141,7 @@ export async function handlePredict(deps: PredictDeps, req: IncomingMessage, res
       choice,
       () => ({ data: packRows(body.inputs, { width: sig.width, features: sig.features, allowNonFinite: sig.allowNonFinite, maxRows: deps.maxRowsPerRequest }), rows: body.inputs.length }),
       started,
+      ticket,
     );
   } catch (err) {
     const d = describeError(err);
@@ -140,18 +171,26 @@ function firstOipRow(input: TOipRequestInput | undefined, width: number): unknow
 
 export async function handleInfer(deps: PredictDeps, req: IncomingMessage, res: ServerResponse, model: string, version: number | undefined): Promise<void> {
   const started = performance.now();
+  const ticket = await enterGate(deps, req, res, `infer:${model}`);
+  if (!ticket) return;
+  try {
+    await inferAdmitted(deps, req, res, model, version, started, ticket);
+  } finally {
+    ticket.release();
+  }
+}
+
+async function inferAdmitted(deps: PredictDeps, req: IncomingMessage, res: ServerResponse, model: string, version: number | undefined, started: number, ticket: GateTicket): Promise<void> {
   let body: ReturnType<typeof ZOipInferRequest.parse>;
   let choice: RouteChoice;
   let requestId: string;
   let routingKey: string | undefined;
   try {
-    const raw = parseJson(await readBody(req, deps.maxBodyBytes));
-    admit(
-      deps,
-      model,
-      claimedRows(raw, (b) => (Array.isArray(b.inputs) ? (b.inputs[0] as { shape?: unknown[] } | undefined)?.shape?.[0] : null)),
-      'inputs[0].shape',
-    );
+    const bytes = await readBody(req, deps.maxBodyBytes);
+    const raw = parseJson(bytes);
+    const rows = claimedRows(raw, (b) => (Array.isArray(b.inputs) ? (b.inputs[0] as { shape?: unknown[] } | undefined)?.shape?.[0] : null));
+    if (rows) deps.gate.learn(`infer:${model}`, bytes.length, rows);
+    admit(deps, model, rows, 'inputs[0].shape');
     refuseUnsafeJson(raw);
     const parsed = ZOipInferRequest.safeParse(raw);
     if (!parsed.success) throw new HttpError(400, `invalid inference request: ${formatZodIssues(parsed.error).join('; ')}`, 'invalid_request');
@@ -178,6 +217,7 @@ export async function handleInfer(deps: PredictDeps, req: IncomingMessage, res: 
         return packed;
       },
       started,
+      ticket,
     );
   } catch (err) {
     // One item at most: the first row as read, or as sent when the tensor itself was refused.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendRaw } from '../server/testing/fuzz/send-raw';
 import { DiskCachedSource } from './model-source';
-import { desiredVersion, LogReceiver, metricValue, model, postJson, startWorker, state, tempDir, testConfig, type Running } from './testing/harness';
+import { desiredVersion, LogReceiver, metricValue, model, postJson, startWorker, state, tempDir, testConfig, waitFor, type Running } from './testing/harness';
 import { MemoryModelSource } from './testing/memory-model-source';
 import { createWorker } from './worker';
 
@@ -157,6 +157,36 @@ describe('admission', () => {
       expect(metricValue(await (await fetch(`${tight.url}/metrics`)).text(), 'ballast_worker_bad_requests_total', { reason: 'queue_full' })).toBe(2);
     } finally {
       await tight.close();
+    }
+  });
+
+  it('while the queue is full a request waits unread at the gate, then gets 429 without its body ever being read', async () => {
+    const gated = await startWorker({ config: { queueLimitRows: 32, maxBatchSize: 64, batchWindowMs: 1500, admissionWaitMs: 100 } });
+    try {
+      gated.source.put('churn', 1, m1.bytes);
+      await gated.worker.applyDesiredState(state('r1', 'churn', [desiredVersion(1, m1, 10_000)]));
+      // 32 rows wait out the batch window: the queue is full.
+      const filling = postJson(`${gated.url}/predict`, { model: 'churn', inputs: Array.from({ length: 32 }, (_, i) => row(i)) });
+      await waitFor(async () => metricValue(await (await fetch(`${gated.url}/metrics`)).text(), 'ballast_worker_queue_depth_rows') === 32, '32 queued rows');
+      const url = new URL(gated.url);
+      // Headers and a tenth of the body: a worker that read bodies before admitting would wait for the rest.
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname, () => socket.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":"churn",'));
+        let got = '';
+        socket.on('data', (d: Buffer) => {
+          got += d.toString();
+          if (got.includes('\r\n\r\n')) {
+            socket.destroy();
+            resolve(got);
+          }
+        });
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 429 /);
+      expect(answer).toMatch(/retry-after: 1/i);
+      expect((await filling).status).toBe(200);
+    } finally {
+      await gated.close();
     }
   });
 });

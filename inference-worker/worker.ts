@@ -4,6 +4,7 @@ import type { TDesiredState } from '../server/contracts/worker-desired-state';
 import { VERSION_STATES } from './version-states';
 import { ZSafeName } from '../server/contracts/safe-text';
 import { decodeSegment, describeError, HttpError, sendEmpty, sendJson } from './http-io';
+import { AdmissionGate } from './admission-gate';
 import { createInferenceHost, type InferenceHost } from './inference-host';
 import type { ModelSource } from './model-source';
 import type { TProviderPreference } from './ort-session';
@@ -36,6 +37,8 @@ export interface WorkerConfig {
   /** A request (headers and body) must arrive within this, else 408; a stalled body would hold a socket for Node's default 300 s. */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** How long a prediction may wait, unread, for queue room before its 429 (default: half the deadline, at most 500 ms). */
+  admissionWaitMs?: number;
 }
 
 export interface WorkerDeps {
@@ -98,6 +101,12 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
       }),
     uptimeS: () => (Date.now() - startedAt) / 1000,
   });
+  // Bodies are read only when a queue has room for them (inference-worker/admission-gate.ts).
+  const gate = new AdmissionGate({
+    room: () => registry.roomRows(),
+    maxWaitMs: config.admissionWaitMs ?? Math.min(500, Math.floor(config.requestDeadlineMs / 2)),
+    maxRows: Math.min(config.maxRowsPerRequest, config.queueLimitRows),
+  });
   const host = createInferenceHost(config.inference, { intraOpThreads: config.intraOpThreads, provider: config.provider }, log);
   const registry: VersionRegistry = new VersionRegistry({
     host,
@@ -105,6 +114,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     policy: { maxBatchSize: config.maxBatchSize, windowMs: config.batchWindowMs, queueLimitRows: config.queueLimitRows },
     metrics,
     log,
+    onQueueRoom: () => gate.wake(),
   });
   const predictionLog = deps.ship
     ? new PredictionLog({ ship: deps.ship, spoolFile: config.spoolFile, metrics, slowMs: config.slowMs, flushIntervalMs: config.logFlushIntervalMs })
@@ -113,6 +123,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
 
   const predictDeps: PredictDeps = {
     registry,
+    gate,
     metrics,
     log: predictionLog,
     maxBodyBytes: config.maxBodyBytes,
