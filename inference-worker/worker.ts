@@ -37,7 +37,7 @@ export interface WorkerConfig {
   /** A request (headers and body) must arrive within this, else 408; a stalled body would hold a socket for Node's default 300 s. */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
-  /** How long a prediction may wait, unread, for queue room before its 429 (default: half the deadline, at most 500 ms). */
+  /** How long a prediction may wait, unread, for queue room before its 429 (default: the request deadline). */
   admissionWaitMs?: number;
 }
 
@@ -104,7 +104,10 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
   // Bodies are read only when a queue has room for them (inference-worker/admission-gate.ts).
   const gate = new AdmissionGate({
     room: () => registry.roomRows(),
-    maxWaitMs: config.admissionWaitMs ?? Math.min(500, Math.floor(config.requestDeadlineMs / 2)),
+    // As long as a request may wait in the queue: each refusal under a closed-loop flood costs reading
+    // its body, so a shorter wait means more of them (at 500 ms about a quarter of the worker's CPU
+    // went to refusals in bench:overload; at 1,000 ms almost none).
+    maxWaitMs: config.admissionWaitMs ?? config.requestDeadlineMs,
     maxRows: Math.min(config.maxRowsPerRequest, config.queueLimitRows),
   });
   const host = createInferenceHost(config.inference, { intraOpThreads: config.intraOpThreads, provider: config.provider }, log);
