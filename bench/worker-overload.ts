@@ -43,8 +43,9 @@ interface LoadCounts {
 // ---------- child mode: autocannon, only where wrk is missing ----------
 async function autocannonChild(): Promise<void> {
   const { default: autocannon } = await import('autocannon');
-  const cfg = JSON.parse(process.env.BENCH_AUTOCANNON!) as { url: string; connections: number; duration: number; body: string };
-  const r = (await autocannon({ url: cfg.url, connections: cfg.connections, duration: cfg.duration, method: 'POST', headers: { 'content-type': 'application/json' }, body: cfg.body })) as unknown as {
+  const cfg = JSON.parse(process.env.BENCH_AUTOCANNON!) as { url: string; connections: number; duration: number; bodyFile: string };
+  const body = readFileSync(cfg.bodyFile, 'utf8');
+  const r = (await autocannon({ url: cfg.url, connections: cfg.connections, duration: cfg.duration, method: 'POST', headers: { 'content-type': 'application/json' }, body })) as unknown as {
     statusCodeStats?: Record<string, { count: number }>;
     errors: number;
     timeouts: number;
@@ -81,7 +82,7 @@ function done(summary, latency, requests)
 end
 `;
 
-async function runLoad(url: string, bodyFile: string, body: string, connections: number, durationS: number): Promise<LoadCounts> {
+async function runLoad(url: string, bodyFile: string, connections: number, durationS: number): Promise<LoadCounts> {
   if (existsSync(WRK)) {
     const dir = path.dirname(bodyFile);
     const script = path.join(dir, 'post.lua');
@@ -99,7 +100,7 @@ async function runLoad(url: string, bodyFile: string, body: string, connections:
     const j = JSON.parse(line.slice(8)) as { ok: number; r429: number; other: number; socket: number; requests: number; duration_us: number; p50_us: number; p99_us: number };
     return { ok: j.ok, refused429: j.r429, other: j.other, socketErrors: j.socket, requests: j.requests, durationS: j.duration_us / 1e6, p50Ms: j.p50_us / 1000, p99Ms: j.p99_us / 1000, tool: 'wrk' };
   }
-  const child = fork(import.meta.filename, ['--autocannon'], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_AUTOCANNON: JSON.stringify({ url: `${url}/predict`, connections, duration: durationS, body }) } });
+  const child = fork(import.meta.filename, ['--autocannon'], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_AUTOCANNON: JSON.stringify({ url: `${url}/predict`, connections, duration: durationS, bodyFile }) } });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m as LoadCounts));
     child.once('exit', (code) => code !== 0 && reject(new Error(`autocannon child exited ${code}`)));
@@ -242,14 +243,14 @@ async function main() {
   const wrkVersion = existsSync(WRK) ? (spawnSync(WRK, ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '').replace(/ Copyright.*/, '').trim() : null;
   say(`worker at ${worker.url}; load from ${wrkVersion ?? 'autocannon (wrk missing)'}; body ${ROWS} rows, ${body.length} bytes`);
   try {
-    await runLoad(worker.url, bodyFile, body, 2, 2); // warm the JIT, the session and the connections
+    await runLoad(worker.url, bodyFile, 2, 2); // warm the JIT, the session and the connections
 
     const loadBefore = os.loadavg()[0]!;
     // Rows per CPU second of the worker process: how much of its CPU refusals take, whatever the
     // rest of a shared machine is doing (wall-clock rows/s moves with the other load).
     const measured = async (connections: number, durationS: number) => {
       const cpu0 = cpuSeconds(worker.child.pid!);
-      const r = await runLoad(worker.url, bodyFile, body, connections, durationS);
+      const r = await runLoad(worker.url, bodyFile, connections, durationS);
       const cpu1 = cpuSeconds(worker.child.pid!);
       const cpuS = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null;
       return { ...r, connections, rowsPerS: (r.ok * ROWS) / r.durationS, workerCpuS: cpuS, rowsPerCpuS: cpuS ? (r.ok * ROWS) / cpuS : null };
