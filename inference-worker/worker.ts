@@ -107,7 +107,8 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     // As long as a request may wait in the queue: each refusal under a closed-loop flood costs reading
     // its body, so a shorter wait means more of them (at 500 ms about a quarter of the worker's CPU
     // went to refusals in bench:overload; at 1,000 ms almost none).
-    maxWaitMs: config.admissionWaitMs ?? config.requestDeadlineMs,
+    // Never as long as the request timeout: a request waiting unread would get Node's 408 instead.
+    maxWaitMs: Math.min(config.admissionWaitMs ?? config.requestDeadlineMs, Math.floor((config.requestTimeoutMs ?? 30_000) / 2)),
     maxRows: Math.min(config.maxRowsPerRequest, config.queueLimitRows),
   });
   const host = createInferenceHost(config.inference, { intraOpThreads: config.intraOpThreads, provider: config.provider }, log);
