@@ -71,11 +71,16 @@ async function serve(
 
 /**
  * Waits at the admission gate before the body is read; null when the request was refused there
- * (answered 429, its body never parsed).
+ * (answered 413 or 429, its body never parsed).
  */
 async function enterGate(deps: PredictDeps, req: IncomingMessage, res: ServerResponse, kind: string): Promise<GateTicket | null> {
   const declared = Number(req.headers['content-length']);
-  const bytes = Number.isFinite(declared) && declared > 0 ? Math.min(declared, deps.maxBodyBytes) : null;
+  // Over the size limit is a 413 whatever the queue holds: no reason to wait for room first.
+  if (declared > deps.maxBodyBytes) {
+    fail(deps, res, new HttpError(413, `body of ${declared} bytes is over the limit of ${deps.maxBodyBytes} bytes`, 'body_too_large'));
+    return null;
+  }
+  const bytes = Number.isFinite(declared) && declared > 0 ? declared : null;
   const ticket = await deps.gate.enter(deps.gate.estimateRows(kind, bytes));
   if (!ticket) fail(deps, res, new QueueFullError(1));
   return ticket;
