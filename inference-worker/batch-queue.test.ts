@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BatchQueue, DeadlineError, QueueFullError } from './batch-queue';
 
 /** A fake model: output row = [sum of input row], so scattering is easy to check. */
@@ -49,5 +49,77 @@ describe('BatchQueue', () => {
     await expect(q.submit(Float32Array.from([1, 1]), 1, 20)).rejects.toBeInstanceOf(DeadlineError);
     await slow;
     await q.idle();
+  });
+});
+
+/** A model whose every call waits until the test releases it: a batch "runs" as long as the test wants. */
+function heldRunner() {
+  const held: { rows: number; release(): void }[] = [];
+  return {
+    held,
+    inputWidth: 1,
+    outputWidth: 1,
+    run(data: Float32Array, rows: number) {
+      return new Promise<Float32Array>((resolve) => held.push({ rows, release: () => resolve(Float32Array.from(data)) }));
+    },
+  };
+}
+
+describe('BatchQueue depth accounting', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('takes each request out of the depth exactly once when deadlines fire during a running batch', async () => {
+    vi.useFakeTimers();
+    const runner = heldRunner();
+    const q = new BatchQueue(runner, { maxBatchSize: 2, windowMs: 1, queueLimitRows: 4 }, { onBatch: () => undefined }, () => Date.now());
+    const depths: number[] = [];
+    const watch = () => depths.push(q.depthRows);
+    const settled = (p: Promise<Float32Array>) => p.then(() => 'ok' as const, (e: Error) => (e instanceof DeadlineError ? ('504' as const) : e));
+    const rows = (n: number) => new Float32Array(n);
+
+    const a = settled(q.submit(rows(2), 2, 100)); // full batch: starts at once and is held
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runner.held.map((h) => h.rows)).toEqual([2]);
+    watch();
+    expect(q.depthRows).toBe(0);
+    const b = settled(q.submit(rows(2), 2, 50));
+    const c = settled(q.submit(rows(2), 2, 100_000));
+    watch();
+    expect(q.depthRows).toBe(4);
+    // The limit is exact: 4 rows wait, so one more row is refused and nothing more fits.
+    await expect(q.submit(rows(1), 1, 100_000)).rejects.toBeInstanceOf(QueueFullError);
+
+    await vi.advanceTimersByTimeAsync(60); // b's deadline while it waits: its rows leave the depth
+    expect(await b).toBe('504');
+    watch();
+    expect(q.depthRows).toBe(2);
+
+    await vi.advanceTimersByTimeAsync(60); // a's deadline while its batch runs: a already left the depth
+    expect(await a).toBe('504');
+    watch();
+    expect(q.depthRows).toBe(2);
+    // Two rows of headroom, exactly: 2 fit, a third does not.
+    const e = settled(q.submit(rows(2), 2, 100_000));
+    watch();
+    expect(q.depthRows).toBe(4);
+    await expect(q.submit(rows(1), 1, 100_000)).rejects.toBeInstanceOf(QueueFullError);
+
+    runner.held.shift()!.release(); // a's batch ends; c starts
+    await vi.advanceTimersByTimeAsync(2);
+    watch();
+    expect(runner.held.map((h) => h.rows)).toEqual([2]);
+    expect(q.depthRows).toBe(2);
+    runner.held.shift()!.release(); // c ends; e starts
+    await vi.advanceTimersByTimeAsync(2);
+    expect(await c).toBe('ok');
+    watch();
+    expect(q.depthRows).toBe(0);
+    runner.held.shift()!.release();
+    await vi.advanceTimersByTimeAsync(2);
+    expect(await e).toBe('ok');
+    await q.idle();
+    watch();
+    expect(q.depthRows).toBe(0);
+    expect(Math.min(...depths)).toBe(0);
   });
 });

@@ -29,6 +29,8 @@ export interface BatchRunner {
 
 export interface BatchObserver {
   onBatch(rows: number, reason: TBatchCloseReason, queueWaitsMs: number[], runMs: number): void;
+  /** Rows left the depth (a batch started, or a waiting request passed its deadline): room to admit more. */
+  onRoom?(): void;
 }
 
 export interface QueuePolicy extends BatchPolicy {
@@ -42,6 +44,8 @@ interface Pending {
   enqueuedAt: number;
   deadlineAt: number;
   done: boolean;
+  /** True while the rows count in the depth: they leave it exactly once (batch start or deadline, whichever comes first). */
+  queued: boolean;
   timer: NodeJS.Timeout;
   resolve(out: Float32Array): void;
   reject(err: Error): void;
@@ -68,11 +72,8 @@ export class BatchQueue {
 
   /** Rows in, rows out (outputWidth each); a request bigger than a batch goes in as several chunks. */
   async submit(data: Float32Array, rows: number, deadlineMs: number): Promise<Float32Array> {
-    if (this.queuedRows + rows > this.policy.queueLimitRows) {
-      // A full queue drains in about (depth / batch) runs: tell clients when to come back.
-      const runs = Math.ceil(this.queuedRows / this.policy.maxBatchSize);
-      throw new QueueFullError(Math.max(1, Math.ceil((runs * this.expectedRunMs) / 1000)));
-    }
+    const retryAfter = this.admission(rows);
+    if (retryAfter !== null) throw new QueueFullError(retryAfter);
     if (rows <= this.policy.maxBatchSize) return this.enqueue(data, rows, deadlineMs);
     const parts: Promise<Float32Array>[] = [];
     let at = 0;
@@ -90,6 +91,19 @@ export class BatchQueue {
     return joined;
   }
 
+  /** Rows that can still be queued before the limit. */
+  get roomRows(): number {
+    return this.policy.queueLimitRows - this.queuedRows;
+  }
+
+  /** Null when `rows` more can be queued, else the Retry-After (s) of a 429. */
+  admission(rows: number): number | null {
+    if (this.queuedRows + rows <= this.policy.queueLimitRows) return null;
+    // A full queue drains in about (depth / batch) runs: tell clients when to come back.
+    const runs = Math.ceil(this.queuedRows / this.policy.maxBatchSize);
+    return Math.max(1, Math.ceil((runs * this.expectedRunMs) / 1000));
+  }
+
   /** Resolves once nothing waits or runs: graceful shutdown and blue-green draining. */
   idle(): Promise<void> {
     if (!this.running && this.queue.length === 0) return Promise.resolve();
@@ -105,13 +119,15 @@ export class BatchQueue {
         enqueuedAt,
         deadlineAt: enqueuedAt + deadlineMs,
         done: false,
+        queued: true,
         resolve,
         reject,
-        // Answer 504 on time even when the queue is stuck behind a slow batch.
+        // Answer 504 on time even when the queue is stuck behind a slow batch. A request whose batch
+        // already started has left the depth with that batch; only a waiting one leaves it here.
         timer: setTimeout(() => {
           if (p.done) return;
           p.done = true;
-          this.queuedRows -= p.rows;
+          this.dequeue(p);
           reject(new DeadlineError(deadlineMs));
         }, deadlineMs),
       };
@@ -119,6 +135,13 @@ export class BatchQueue {
       this.queuedRows += rows;
       this.schedule();
     });
+  }
+
+  private dequeue(p: Pending): void {
+    if (!p.queued) return;
+    p.queued = false;
+    this.queuedRows -= p.rows;
+    this.observer.onRoom?.();
   }
 
   private schedule(): void {
@@ -171,9 +194,9 @@ export class BatchQueue {
       if (rows + p.rows > this.policy.maxBatchSize) break;
       batch.push(p);
       rows += p.rows;
+      this.dequeue(p);
     }
     this.queue.splice(0, i);
-    this.queuedRows -= rows;
     const width = this.runner.inputWidth;
     const input = new Float32Array(rows * width);
     let at = 0;

@@ -32,6 +32,13 @@ const ZWorkerEnv = z.object({
   BALLAST_WORKER_POLL_INTERVAL_MS: int(2000, 100),
   BALLAST_WORKER_REPORT_INTERVAL_MS: int(10_000, 100),
   BALLAST_WORKER_LOG_FLUSH_MS: int(1000, 10),
+  /** Whole request (headers and body) deadline: a stalled body gets 408 after this. */
+  BALLAST_WORKER_REQUEST_TIMEOUT_MS: int(30_000, 100),
+  BALLAST_WORKER_HEADERS_TIMEOUT_MS: int(10_000, 100),
+  /** How long a prediction may wait, its body unread, for queue room before a 429 (default: the request deadline). */
+  BALLAST_WORKER_ADMISSION_WAIT_MS: z.coerce.number().int().min(0).optional(),
+  /** After SIGTERM: seconds of readiness false while still answering everything, before draining and exit. */
+  BALLAST_WORKER_DRAIN_S: z.coerce.number().min(0).max(600).default(5),
   BALLAST_WORKER_DATA_DIR: z.string().default(path.join('.ballast', 'worker')),
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnv>;

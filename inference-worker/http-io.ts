@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { findUnsafeJson, MAX_JSON_DEPTH, unsafeTextProblem } from '../server/contracts/safe-text';
 import { DomainError } from '../server/domain/errors';
 
 /** Body reading with a hard size cap, and JSON replies: the only HTTP plumbing the worker needs. */
@@ -31,7 +32,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(c);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A client that goes away (or a stalled body timed out by the server) is not a worker fault.
+    req.on('error', (err) => reject(new HttpError(400, `the request body was not received: ${err.message}`, 'body_aborted')));
   });
 }
 
@@ -41,6 +43,46 @@ export function parseJson(body: Buffer): unknown {
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
     throw new HttpError(400, `body is not valid JSON: ${(err as Error).message}`, 'malformed_json');
+  }
+}
+
+/** Recursion bounded by `depthLeft` (<= MAX_JSON_DEPTH), so deep input cannot overflow the stack. */
+function isSafeJson(value: unknown, depthLeft: number): boolean {
+  if (typeof value === 'string') return unsafeTextProblem(value, 'text') === null;
+  if (value === null || typeof value !== 'object') return true;
+  if (depthLeft <= 0) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'number' && !isSafeJson(v, depthLeft - 1)) return false;
+    }
+    return true;
+  }
+  for (const key in value) {
+    if (unsafeTextProblem(key, 'text') !== null || !isSafeJson((value as Record<string, unknown>)[key], depthLeft - 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * The floor every body stands on, before any schema or hash looks inside: no NUL or lone surrogate
+ * in any string or key, nesting at most MAX_JSON_DEPTH. A fast pass without paths (bodies are mostly
+ * numbers); only a body that fails it is walked again for the path to name.
+ */
+export function refuseUnsafeJson(body: unknown): void {
+  if (isSafeJson(body, MAX_JSON_DEPTH)) return;
+  const found = findUnsafeJson(body, MAX_JSON_DEPTH);
+  // The path may hold the offending key itself: cut short, so it cannot flood the answer.
+  const where = found && (found.path.length > 200 ? `${found.path.slice(0, 200)}…` : found.path || '(body)');
+  if (found) throw new HttpError(400, `invalid request: ${where}: ${found.problem}`, 'invalid_request');
+}
+
+/** A path segment, percent-decoded; malformed encoding is the caller's 400, never a URIError 500. */
+export function decodeSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `${what}: malformed percent-encoding in the path segment '${segment.slice(0, 64)}'`, 'malformed_path');
   }
 }
 

@@ -4,6 +4,7 @@ import { BenchmarkRunner } from './benchmark';
 import { loadPersistedState, startDesiredStatePoller, startReporter, type ControlPlaneOptions } from './control-plane';
 import { claimDataDir } from './data-dir-claim';
 import { workerEnv } from './env';
+import { parseModelRef } from '../server/contracts/worker-model';
 import { ControlPlaneModelSource, DiskCachedSource } from './model-source';
 import { controlPlaneShipper } from './prediction-log';
 import { createWorker } from './worker';
@@ -37,6 +38,10 @@ async function main() {
       slowMs: env.BALLAST_WORKER_SLOW_MS,
       spoolFile: path.join(dataDir, 'prediction-log.spool.jsonl'),
       logFlushIntervalMs: env.BALLAST_WORKER_LOG_FLUSH_MS,
+      expectedModels: env.BALLAST_WORKER_MODELS.map((ref) => parseModelRef(ref).name),
+      requestTimeoutMs: env.BALLAST_WORKER_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: env.BALLAST_WORKER_HEADERS_TIMEOUT_MS,
+      admissionWaitMs: env.BALLAST_WORKER_ADMISSION_WAIT_MS,
     },
     {
       source,
@@ -58,9 +63,21 @@ async function main() {
   log(`listening on http://${env.BALLAST_WORKER_HOST}:${port} serving ${env.BALLAST_WORKER_MODELS.join(', ')}`);
 
   let stopping = false;
+  let endGrace: (() => void) | null = null;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      endGrace?.(); // a second signal skips the rest of the grace period
+      return;
+    }
     stopping = true;
+    // Readiness false at once, so load balancers stop sending; new connections are still accepted
+    // and answered for the grace period, since the balancer needs that long to notice.
+    worker.markStopping();
+    log(`${signal}: readiness off; answering requests for ${env.BALLAST_WORKER_DRAIN_S} s before draining`);
+    await new Promise<void>((resolve) => {
+      endGrace = resolve;
+      setTimeout(resolve, env.BALLAST_WORKER_DRAIN_S * 1000);
+    });
     log(`${signal}: draining in-flight requests and flushing the prediction log`);
     poller.stop();
     reporter.stop();

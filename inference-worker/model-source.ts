@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /*
@@ -66,9 +66,26 @@ export class DiskCachedSource implements ModelSource {
     const bytes = await this.inner.fetch(req);
     verifyDigest(bytes, req);
     await mkdir(this.dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, file); // atomic: a crash never leaves a half-written model under its digest
+    // A temp name of its own per write: two versions sharing one ONNX file (one digest) load at the
+    // same time, and a shared temp name let one writer rename the other's file away (ENOENT).
+    const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(tmp, bytes);
+      await rename(tmp, file); // atomic: a crash never leaves a half-written model under its digest
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      // A concurrent writer may have won the rename (on some file systems the loser's rename fails):
+      // its file has the same verified content, so the cache is right either way.
+      if (!(await this.holds(file, req.sha256))) throw err;
+    }
     return bytes;
+  }
+
+  private async holds(file: string, sha256: string): Promise<boolean> {
+    try {
+      return sha256Hex(new Uint8Array(await readFile(file))) === sha256;
+    } catch {
+      return false;
+    }
   }
 }

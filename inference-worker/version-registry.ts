@@ -57,6 +57,8 @@ export interface RegistryDeps {
   policy: QueuePolicy;
   metrics: WorkerMetrics;
   log: (line: string) => void;
+  /** Called when rows leave a queue: the admission gate may let a waiting request in. */
+  onQueueRoom?: () => void;
 }
 
 export class VersionRegistry {
@@ -201,6 +203,7 @@ export class VersionRegistry {
           m.inference.observe(labels, runMs / 1000);
           for (const w of waits) m.queueWait.observe(labels, w / 1000);
         },
+        onRoom: () => this.deps.onQueueRoom?.(),
       },
     );
   }
@@ -242,6 +245,30 @@ export class VersionRegistry {
     const choice = r.single ?? routeKey(r.choices, routingKey);
     if (!choice) throw new DomainError('UNAVAILABLE', `model '${model}' has no traffic split`);
     return choice;
+  }
+
+  /**
+   * Retry-After (s) when no version the model's split can send a request to could take `rows`,
+   * else null (unknown models and pinned versions are left to route()).
+   */
+  admission(model: string, rows: number): number | null {
+    const r = this.routes.get(model);
+    if (!r) return null;
+    let retryAfterS: number | null = null;
+    for (const c of r.single ? [r.single] : r.choices) {
+      if (c.weight <= 0 || !c.entry.queue) continue;
+      const wait = c.entry.queue.admission(rows);
+      if (wait === null) return null;
+      retryAfterS = retryAfterS === null ? wait : Math.min(retryAfterS, wait);
+    }
+    return retryAfterS;
+  }
+
+  /** The most rows any serving version could still queue; Infinity when none serves (routing answers those). */
+  roomRows(): number {
+    let room = -Infinity;
+    for (const r of this.routes.values()) for (const c of r.choices) if (c.weight > 0 && c.entry.queue) room = Math.max(room, c.entry.queue.roomRows);
+    return room === -Infinity ? Infinity : room;
   }
 
   isServing(model: string): boolean {

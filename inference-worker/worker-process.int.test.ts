@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZPredictionLogBatch, type TPredictionLogRecord } from '../server/contracts/worker-prediction-log';
 import { ZWorkerReport, type TWorkerReport } from '../server/contracts/worker-report';
+import { sendRaw } from '../server/testing/fuzz/send-raw';
 import { desiredVersion, metricValue, model, postJson, state, tempDir, waitFor } from './testing/harness';
 
 // `npm run worker` as a real process against a fake control plane speaking the worker API over HTTP.
@@ -59,6 +60,7 @@ beforeAll(async () => {
       BALLAST_WORKER_REQUEST_DEADLINE_MS: '20000',
       BALLAST_WORKER_LOG_FLUSH_MS: '600000', // so only the shutdown flush can ship the log
       BALLAST_WORKER_REPORT_INTERVAL_MS: '200',
+      BALLAST_WORKER_DRAIN_S: '2',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,19 +97,28 @@ describe('worker process', () => {
     expect(said).toContain(`another worker (pid ${child.pid}) uses the data directory ${dataDir}: give each worker its own BALLAST_WORKER_DATA_DIR`);
   });
 
-  it('on SIGTERM answers in-flight requests, flushes the prediction log, then exits 0', async () => {
+  it('on SIGTERM turns unready at once, keeps accepting and answering through the grace period, then drains, flushes the log and exits 0', async () => {
     const row = (i: number) => Array.from({ length: 8 }, (_, j) => i + j / 10);
+    expect((await fetch(`${workerUrl}/v2/health/ready`)).status).toBe(200);
     const inFlight = Array.from({ length: 20 }, (_, i) => postJson(`${workerUrl}/predict`, { model: 'churn', inputs: [row(i)] }));
     // All 20 queued (inside the 3 s batch window), none answered yet: SIGTERM finds them in flight.
     await waitFor(async () => metricValue(await (await fetch(`${workerUrl}/metrics`)).text(), 'ballast_worker_queue_depth_rows') === 20, '20 queued rows');
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await waitFor(async () => (await sendRaw(workerUrl, { method: 'GET', path: '/v2/health/ready' })).status === 400, 'readiness to turn false');
+    const health = JSON.parse((await sendRaw(workerUrl, { method: 'GET', path: '/health' })).body) as { status: string; ready: boolean };
+    expect(health).toMatchObject({ status: 'draining', ready: false });
+    // A new connection after readiness turned false is still accepted and answered.
+    const late = sendRaw(workerUrl, { method: 'POST', path: '/predict', headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ model: 'churn', inputs: [row(99)] })) });
     const answers = await Promise.all(inFlight);
     expect(answers.map((a) => a.status)).toEqual(new Array(20).fill(200));
+    const lateAnswer = await late;
+    expect(lateAnswer.status).toBe(200);
     expect(await exited).toBe(0);
-    const ids = new Set(answers.map((a) => a.json.request_id));
+    const ids = new Set([...answers.map((a) => a.json.request_id), (JSON.parse(lateAnswer.body) as { request_id: string }).request_id]);
     expect(new Set(logs.map((l) => l.request_id))).toEqual(ids);
-    expect(output).toMatch(/SIGTERM: draining/);
+    expect(output).toMatch(/SIGTERM: readiness off; answering requests for 2 s before draining/);
+    expect(output).toMatch(/SIGTERM: draining in-flight requests/);
     // The claim on the data directory goes with it.
     expect(existsSync(path.join(dataDir, 'worker.pid'))).toBe(false);
   });

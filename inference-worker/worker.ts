@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { TDesiredState } from '../server/contracts/worker-desired-state';
 import { VERSION_STATES } from './version-states';
-import { describeError, sendEmpty, sendJson } from './http-io';
+import { ZSafeName } from '../server/contracts/safe-text';
+import { decodeSegment, describeError, HttpError, sendEmpty, sendJson } from './http-io';
+import { AdmissionGate } from './admission-gate';
 import { createInferenceHost, type InferenceHost } from './inference-host';
 import type { ModelSource } from './model-source';
 import type { TProviderPreference } from './ort-session';
@@ -30,6 +32,13 @@ export interface WorkerConfig {
   slowMs: number;
   spoolFile: string;
   logFlushIntervalMs?: number;
+  /** Models the worker was told to serve (BALLAST_WORKER_MODELS): not ready until each one serves. */
+  expectedModels?: readonly string[];
+  /** A request (headers and body) must arrive within this, else 408; a stalled body would hold a socket for Node's default 300 s. */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  /** How long a prediction may wait, unread, for queue room before its 429 (default: the request deadline). */
+  admissionWaitMs?: number;
 }
 
 export interface WorkerDeps {
@@ -48,8 +57,23 @@ export interface Worker {
   listen(port: number, host?: string): Promise<number>;
   applyDesiredState(state: TDesiredState): Promise<{ failures: string[] }>;
   desiredRevision(): string | null;
-  /** SIGTERM: stop accepting, answer everything in flight, flush the log, release sessions. */
+  /** SIGTERM, at once: readiness turns false (load balancers stop sending) while everything is still answered. */
+  markStopping(): void;
+  /** After the grace period: stop accepting, answer everything in flight, flush the log, release sessions. */
   shutdown(): Promise<void>;
+}
+
+/** Model name and version of an OIP path, decoded and checked by the rules names and ids follow everywhere. */
+function oipPathTarget(modelSegment: string, versionSegment: string | undefined): { model: string; version: number | undefined } {
+  const model = decodeSegment(modelSegment, 'model name');
+  const checked = ZSafeName.safeParse(model);
+  if (!checked.success) throw new HttpError(400, `model name: ${checked.error.issues[0]?.message ?? 'invalid'}`, 'invalid_request');
+  if (versionSegment === undefined) return { model, version: undefined };
+  const text = decodeSegment(versionSegment, 'version');
+  // A version is a positive int4, as the registry stores it; anything else is a malformed path.
+  const version = /^[1-9][0-9]{0,9}$/.test(text) ? Number(text) : NaN;
+  if (!(version <= 2_147_483_647)) throw new HttpError(400, `version: '${text.slice(0, 64)}' is not a positive integer version`, 'invalid_request');
+  return { model, version };
 }
 
 const SERVER_NAME = 'ballast-inference-worker';
@@ -58,8 +82,12 @@ const SERVER_VERSION = '0.1.0';
 export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
   const log = deps.log ?? ((line: string) => console.log(`[worker] ${line}`));
   const startedAt = Date.now();
+  /** SIGTERM seen: not ready, still serving. */
+  let stopping = false;
+  /** The listener is closed: requests on open connections are answered, then the connection closes. */
   let draining = false;
   let revision: string | null = null;
+  let unresolved: { ref: string; reason: string }[] = [];
   let inFlight = 0;
   let idleResolve: (() => void) | null = null;
 
@@ -73,6 +101,16 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
       }),
     uptimeS: () => (Date.now() - startedAt) / 1000,
   });
+  // Bodies are read only when a queue has room for them (inference-worker/admission-gate.ts).
+  const gate = new AdmissionGate({
+    room: () => registry.roomRows(),
+    // As long as a request may wait in the queue: each refusal under a closed-loop flood costs reading
+    // its body, so a shorter wait means more of them (at 500 ms about a quarter of the worker's CPU
+    // went to refusals in bench:overload; at 1,000 ms almost none).
+    // Never as long as the request timeout: a request waiting unread would get Node's 408 instead.
+    maxWaitMs: Math.min(config.admissionWaitMs ?? config.requestDeadlineMs, Math.floor((config.requestTimeoutMs ?? 30_000) / 2)),
+    maxRows: Math.min(config.maxRowsPerRequest, config.queueLimitRows),
+  });
   const host = createInferenceHost(config.inference, { intraOpThreads: config.intraOpThreads, provider: config.provider }, log);
   const registry: VersionRegistry = new VersionRegistry({
     host,
@@ -80,6 +118,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     policy: { maxBatchSize: config.maxBatchSize, windowMs: config.batchWindowMs, queueLimitRows: config.queueLimitRows },
     metrics,
     log,
+    onQueueRoom: () => gate.wake(),
   });
   const predictionLog = deps.ship
     ? new PredictionLog({ ship: deps.ship, spoolFile: config.spoolFile, metrics, slowMs: config.slowMs, flushIntervalMs: config.logFlushIntervalMs })
@@ -88,6 +127,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
 
   const predictDeps: PredictDeps = {
     registry,
+    gate,
     metrics,
     log: predictionLog,
     maxBodyBytes: config.maxBodyBytes,
@@ -114,6 +154,11 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     });
   };
 
+  /** Configured or known models that serve no traffic yet (unresolved, loading, or failed their check). */
+  const modelNames = () => new Set([...(config.expectedModels ?? []), ...registry.models()]);
+  const notServing = (): string[] => [...modelNames()].filter((m) => !registry.isServing(m));
+  const isReady = () => !stopping && modelNames().size > 0 && notServing().length === 0;
+
   const modelReady = (model: string, version?: number) =>
     version === undefined ? registry.isServing(model) : registry.entry(model, version)?.state === 'ready';
 
@@ -125,12 +170,15 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     if (method === 'POST' && path === '/predict') return handlePredict(predictDeps, req, res);
     if (method === 'GET' && path === '/health') {
       const versions = registry.all().map(versionView);
-      const ready = registry.models().every((m) => registry.isServing(m)) && registry.models().length > 0;
+      const waiting = notServing();
       return sendJson(res, 200, {
-        status: draining ? 'draining' : ready ? 'ok' : 'starting',
+        status: stopping ? 'draining' : waiting.length || !modelNames().size ? 'starting' : 'ok',
+        ready: isReady(),
         uptime_s: Math.round((Date.now() - startedAt) / 100) / 10,
         inference: host.mode,
         desired_revision: revision,
+        not_serving: waiting,
+        unresolved,
         versions,
       });
     }
@@ -148,20 +196,20 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     if (method === 'GET' && path === '/v2') return sendJson(res, 200, { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] });
     // OIP health: the status code is the answer (200 true, 4xx false), with an empty body.
     if (method === 'GET' && path === '/v2/health/live') return sendEmpty(res, draining ? 400 : 200);
-    if (method === 'GET' && path === '/v2/health/ready') return sendEmpty(res, !draining && registry.models().length > 0 && registry.models().every((m) => registry.isServing(m)) ? 200 : 400);
+    if (method === 'GET' && path === '/v2/health/ready') return sendEmpty(res, isReady() ? 200 : 400);
     const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(path);
     if (!m) {
       metrics.badRequests.inc(['no_such_route']);
       return sendJson(res, 404, { error: `no route ${method} ${path}` });
     }
-    const model = decodeURIComponent(m[1]!);
+    let model: string;
     let version: number | undefined;
-    if (m[2] !== undefined) {
-      version = Number(m[2]);
-      if (!Number.isInteger(version) || version < 1) {
-        metrics.badRequests.inc(['unknown_model']);
-        return sendJson(res, 404, { error: `model '${model}' has no version '${decodeURIComponent(m[2])}'` });
-      }
+    try {
+      ({ model, version } = oipPathTarget(m[1]!, m[2]));
+    } catch (err) {
+      const d = describeError(err);
+      metrics.badRequests.inc([d.reason]);
+      return sendJson(res, d.status, { error: d.message });
     }
     if (m[3] === '/infer' && method === 'POST') return handleInfer(predictDeps, req, res, model, version);
     if (m[3] === '/ready' && method === 'GET') {
@@ -172,21 +220,26 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     sendJson(res, 405, { error: `${method} is not allowed on ${path}` });
   }
 
-  const server = createServer((req, res) => {
-    if (draining) {
-      res.setHeader('connection', 'close');
-      return sendJson(res, 503, { error: 'the worker is shutting down' });
-    }
-    inFlight++;
-    res.on('close', () => {
-      if (--inFlight === 0 && idleResolve) idleResolve();
-    });
-    route(req, res).catch((err) => {
-      const d = describeError(err);
-      if (d.status >= 500) console.error('[worker]', err);
-      if (!res.headersSent) sendJson(res, d.status, { error: d.message }, d.headers);
-    });
-  });
+  const requestTimeout = config.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(config.headersTimeoutMs ?? 10_000, requestTimeout);
+  const server = createServer(
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often
+    // enough that a stalled body gets its 408 near the configured time.
+    { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))) },
+    (req, res) => {
+      // Past the grace period the listener is closed; a request on a connection still open is answered, and that connection closes.
+      if (draining) res.setHeader('connection', 'close');
+      inFlight++;
+      res.on('close', () => {
+        if (--inFlight === 0 && idleResolve) idleResolve();
+      });
+      route(req, res).catch((err) => {
+        const d = describeError(err);
+        if (d.status >= 500) console.error('[worker]', err);
+        if (!res.headersSent) sendJson(res, d.status, { error: d.message }, d.headers);
+      });
+    },
+  );
   server.keepAliveTimeout = 5_000;
 
   return {
@@ -203,14 +256,19 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     async applyDesiredState(state) {
       const results = await Promise.all(state.models.map((m) => registry.apply(m)));
       revision = state.revision;
+      unresolved = state.unresolved ?? [];
       return { failures: results.flatMap((r) => r.failures) };
     },
     desiredRevision: () => revision,
+    markStopping() {
+      stopping = true;
+    },
     async shutdown() {
+      stopping = true;
       draining = true;
       server.close();
       server.closeIdleConnections();
-      if (inFlight > 0) await new Promise<void>((resolve) => (idleResolve = resolve));
+      while (inFlight > 0) await new Promise<void>((resolve) => (idleResolve = resolve));
       await registry.drainAll();
       await predictionLog?.close();
       await host.close();
