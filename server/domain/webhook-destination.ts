@@ -6,7 +6,9 @@
  * to, at creation and again at delivery (the answer of DNS may change in between: rebinding).
  */
 
-export const WEBHOOK_URL_MAX_LENGTH = 2048;
+import { WEBHOOK_URL_MAX_LENGTH } from '../contracts/model-registry';
+
+export { WEBHOOK_URL_MAX_LENGTH };
 
 export type TWebhookDestinationPolicy = {
   /** `http://` destinations too (BALLAST_WEBHOOK_ALLOW_HTTP=on); otherwise `https://` only. */
