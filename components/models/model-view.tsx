@@ -109,7 +109,7 @@ export function ModelView({ name }: { name: string }) {
           <PromotionHistory requests={model.promotions} />
         </section>
       ) : null}
-      {tab === 'webhooks' ? <WebhooksPanel modelName={model.name} canManage={model.viewer.canManage} needsReason={model.viewer.isAdmin && !model.viewer.isOwner} /> : null}
+      {tab === 'webhooks' ? <WebhooksPanel modelName={model.name} canManage={model.viewer.canManage} needsReason={model.viewer.adminReasonRequired} /> : null}
     </>
   );
 }
