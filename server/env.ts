@@ -1,5 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowHosts, type TWebhookDestinationPolicy } from './domain/webhook-destination';
+
+const WEBHOOK_ENV = {
+  /** Webhooks to http:// destinations too (a test receiver, a trusted network); off: https:// only. */
+  BALLAST_WEBHOOK_ALLOW_HTTP: z.enum(['on', 'off']).default('off'),
+  /** Hosts (names or addresses, comma separated) webhooks may reach although they are loopback or private. */
+  BALLAST_WEBHOOK_ALLOW_HOSTS: z.string().max(10_000).default(''),
+};
 
 // Validated once; every server module reads configuration from here, never from process.env.
 const ZServerEnv = z.object({
@@ -27,6 +35,7 @@ const ZServerEnv = z.object({
   BALLAST_ARTIFACT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
   /** GET /api/metrics without credentials: on for a Prometheus on a trusted network; off (default) needs a token with monitoring:read. */
   BALLAST_METRICS_PUBLIC: z.enum(['on', 'off']).default('off'),
+  ...WEBHOOK_ENV,
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;
@@ -55,4 +64,15 @@ export function embeddedDbDir(): string {
 export function artifactRoot(): string {
   const configured = serverEnv().BALLAST_ARTIFACT_ROOT;
   return configured ? path.resolve(configured) : path.join(dataDir(), 'artifacts');
+}
+
+/**
+ * The webhook destination rules. Read from the environment on every call, not from the start-up
+ * snapshot: creation and delivery each ask, so a host taken off the allow list stops receiving
+ * at the next delivery (and tests can flip it between creation and delivery).
+ */
+export function webhookDestinationPolicy(): TWebhookDestinationPolicy {
+  const parsed = z.object(WEBHOOK_ENV).safeParse(process.env);
+  if (!parsed.success) throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  return { allowHttp: parsed.data.BALLAST_WEBHOOK_ALLOW_HTTP === 'on', allowHosts: parseAllowHosts(parsed.data.BALLAST_WEBHOOK_ALLOW_HOSTS) };
 }

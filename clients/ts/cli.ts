@@ -24,6 +24,13 @@ commands:
   withdraw --request ID                (the requester takes it back)
   promote --model M --version V        (development -> staging)
   rollback --model M [--reason R]      (production back to the previous version)
+  rename-model --model M --new-name N [--reason R]
+                                       (owners; an admin who does not own M gives --reason; refused while M is served)
+  webhooks list [--model M]
+  webhooks deliveries [--model M] [--webhook ID]
+  webhooks add --url URL [--model M] [--event E ...]   (no --model: every model, admins only)
+  webhooks disable|enable|delete|test --webhook ID [--reason R]
+  webhooks redeliver --delivery ID [--reason R]        (a failed delivery, sent again)
 
 options: --json prints the server's answer as JSON
 env: BALLAST_URL (default http://localhost:3000), BALLAST_TOKEN`;
@@ -51,11 +58,16 @@ const OPTIONS = {
   canary: { type: 'string' },
   features: { type: 'string' },
   'canary-minutes': { type: 'string' },
+  'new-name': { type: 'string' },
+  webhook: { type: 'string' },
+  delivery: { type: 'string' },
+  url: { type: 'string' },
+  event: { type: 'string', multiple: true },
 } as const;
 
 type TValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-function need(values: TValues, key: 'experiment' | 'config' | 'name' | 'version' | 'fingerprint' | 'model' | 'run' | 'request'): string {
+function need(values: TValues, key: 'experiment' | 'config' | 'name' | 'version' | 'fingerprint' | 'model' | 'run' | 'request' | 'new-name' | 'webhook' | 'delivery' | 'url'): string {
   const value = values[key];
   if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${key} is required`);
   return value;
@@ -190,6 +202,67 @@ function deploymentSummary(d: unknown): Record<string, unknown> {
   return Object.fromEntries(pick.filter((k) => o[k] !== undefined && typeof o[k] !== 'object').map((k) => [k, o[k]]));
 }
 
+const WEBHOOK_SUBCOMMANDS = ['list', 'deliveries', 'add', 'disable', 'enable', 'delete', 'test', 'redeliver'];
+
+async function webhooks(client: TBallastClient, rest: string[], values: TValues, json: boolean) {
+  const { trpc, call } = client;
+  const [sub, ...more] = rest;
+  if (!sub || !WEBHOOK_SUBCOMMANDS.includes(sub)) throw new UsageError(`webhooks needs one of ${WEBHOOK_SUBCOMMANDS.join(', ')}${sub ? `, not "${sub}"` : ''}`);
+  if (more.length) throw new UsageError(`unexpected argument "${more[0]}" for webhooks ${sub}`);
+  const reason = values.reason;
+  switch (sub) {
+    case 'list': {
+      const hooks = await call(() => trpc.webhooks.list.query({ modelName: values.model }));
+      print(json, hooks, () =>
+        hooks.length
+          ? hooks.map((h) => `${h.id} ${h.model ?? '(every model)'} ${h.active ? 'active' : 'disabled'} ${h.url ?? '(url hidden: for the model owners and admins)'} [${h.events.join(', ')}]`).join('\n')
+          : 'no webhooks',
+      );
+      return;
+    }
+    case 'deliveries': {
+      const log = await call(() => trpc.webhooks.deliveries.query({ modelName: values.model, webhookId: values.webhook }));
+      print(json, log, () =>
+        log.length
+          ? log.map((d) => `${d.id} ${d.event} ${d.status} attempts=${d.attempts}${d.responseCode ? ` http=${d.responseCode}` : ''}${d.lastError ? ` error: ${d.lastError}` : ''}`).join('\n')
+          : 'no deliveries',
+      );
+      return;
+    }
+    case 'add': {
+      const events = values.event as never[] | undefined;
+      const hook = await call(() => trpc.webhooks.create.mutate({ modelName: values.model, url: need(values, 'url'), ...(events?.length ? { events } : {}), reason }));
+      print(json, hook, () => `webhook ${hook.id} added for ${hook.model ?? 'every model'}\nsigning secret (shown once): ${hook.secret}`);
+      return;
+    }
+    case 'disable':
+    case 'enable': {
+      const id = need(values, 'webhook');
+      const result = await call(() => trpc.webhooks.setActive.mutate({ id, active: sub === 'enable', reason }));
+      print(json, result, () => `webhook ${id} ${result.active ? 'enabled' : 'disabled'}`);
+      return;
+    }
+    case 'delete': {
+      const id = need(values, 'webhook');
+      await call(() => trpc.webhooks.delete.mutate({ id, reason }));
+      print(json, { id, deleted: true }, () => `webhook ${id} deleted`);
+      return;
+    }
+    case 'test': {
+      const id = need(values, 'webhook');
+      const result = await call(() => trpc.webhooks.sendTest.mutate({ id, reason }));
+      print(json, result, () => `test event queued as delivery ${result.deliveryId} (see: ballast webhooks deliveries --webhook ${id})`);
+      return;
+    }
+    case 'redeliver': {
+      const deliveryId = need(values, 'delivery');
+      const result = await call(() => trpc.webhooks.redeliver.mutate({ deliveryId, reason }));
+      print(json, result, () => `delivery ${deliveryId} queued again as delivery ${result.deliveryId}`);
+      return;
+    }
+  }
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values: TValues;
   let positionals: string[];
@@ -312,6 +385,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         print(json, result, () => `${modelName} rolled back${values.reason ? `: ${values.reason}` : ''}`);
         return 0;
       }
+      case 'rename-model': {
+        extra(0);
+        const name = need(values, 'model');
+        const newName = need(values, 'new-name');
+        const result = await call(() => trpc.models.rename.mutate({ name, newName, reason: values.reason }));
+        print(json, result, () => `model ${name} renamed to ${newName}`);
+        return 0;
+      }
+      case 'webhooks':
+        await webhooks(client, rest, values, json);
+        return 0;
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

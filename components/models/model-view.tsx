@@ -11,6 +11,7 @@ import { ActionButton } from './action-button';
 import { AliasHistory, ServedAtPicker } from './alias-history';
 import { slaLabel } from './model-format';
 import { PromotionHistory } from './promotion-history';
+import { RenameModel } from './rename-model';
 import type { TModelDetails } from './registry-types';
 import { AliasChip } from './stage-badge';
 import { VersionCard } from './version-card';
@@ -109,7 +110,7 @@ export function ModelView({ name }: { name: string }) {
           <PromotionHistory requests={model.promotions} />
         </section>
       ) : null}
-      {tab === 'webhooks' ? <WebhooksPanel modelName={model.name} canManage={model.viewer.canManage} /> : null}
+      {tab === 'webhooks' ? <WebhooksPanel modelName={model.name} canManage={model.viewer.canManage} needsReason={model.viewer.adminReasonRequired} /> : null}
     </>
   );
 }
@@ -131,23 +132,26 @@ function ModelHeader({ model }: { model: TModelDetails }) {
           </h1>
           {model.description ? <p className="muted model-description">{model.description}</p> : null}
         </div>
-        {canRollback ? (
-          <ActionButton
-            label={`Roll back to v${previous.version}`}
-            tone="danger"
-            small={false}
-            title={`Roll production back to version ${previous.version}?`}
-            confirmLabel="Roll back"
-            testId="rollback"
-            text={{ label: 'Reason', placeholder: 'What went wrong in production', hint: 'optional, kept in the audit log' }}
-            run={(reason) => client.versions.rollback.mutate({ modelName: model.name, reason: reason || undefined })}
-          >
-            <p>
-              Version {model.productionVersion} leaves production and returns to staging; version {previous.version} (@previous) serves production again, in one
-              step.
-            </p>
-          </ActionButton>
-        ) : null}
+        <div className="header-actions">
+          {model.viewer.canManage ? <RenameModel name={model.name} needsReason={model.viewer.adminReasonRequired} /> : null}
+          {canRollback ? (
+            <ActionButton
+              label={`Roll back to v${previous.version}`}
+              tone="danger"
+              small={false}
+              title={`Roll production back to version ${previous.version}?`}
+              confirmLabel="Roll back"
+              testId="rollback"
+              text={{ label: 'Reason', placeholder: 'What went wrong in production', hint: 'optional, kept in the audit log' }}
+              run={(reason) => client.versions.rollback.mutate({ modelName: model.name, reason: reason || undefined })}
+            >
+              <p>
+                Version {model.productionVersion} leaves production and returns to staging; version {previous.version} (@previous) serves production again, in one
+                step.
+              </p>
+            </ActionButton>
+          ) : null}
+        </div>
       </div>
       <dl className="facts model-facts">
         <div className="fact">

@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ZWebhookEvent } from '@/server/contracts/model-registry';
+import { WEBHOOK_URL_MAX_LENGTH, ZWebhookEvent } from '@/server/contracts/model-registry';
+import { ConfirmDialog } from '../ui/confirm-dialog';
 import { CopyButton } from '../ui/copy-button';
 import { ErrorAlert } from '../ui/error-alert';
 import { formatDateTime } from '../ui/format';
@@ -13,40 +14,64 @@ const EVENTS = ZWebhookEvent.options;
 
 const DELIVERY_CLASS: Record<string, string> = { succeeded: 'badge badge-success', pending: 'badge badge-warning', failed: 'badge badge-danger' };
 
-/** A model's webhooks: the registered URLs, a form to add one (owners), and the delivery log. */
-export function WebhooksPanel({ modelName, canManage }: { modelName: string; canManage: boolean }) {
+/**
+ * A model's webhooks: the registered URLs, a form to add one, per webhook disable/enable, test
+ * and delete, and the delivery log with redelivery of failed deliveries - for its owners (and
+ * admins, who give a reason when they do not own the model). Others see that webhooks exist,
+ * with URLs hidden (they often carry the receiver's credentials).
+ */
+export function WebhooksPanel({ modelName, canManage, needsReason }: { modelName: string; canManage: boolean; needsReason: boolean }) {
+  const [reason, setReason] = useState('');
+  const admin = { needsReason, reason: needsReason ? reason.trim() : undefined };
   return (
     <div className="stack">
       <section className="card">
         <div className="card-header">
           <div>
             <h2>Webhooks</h2>
-            <p>Signed JSON events (HMAC-SHA256 in the signature header, with a timestamp) for this model, retried with backoff.</p>
+            <p>Signed JSON events (HMAC-SHA256 in the signature header, with a timestamp) for this model, retried with backoff. Destinations must be public https:// addresses.</p>
           </div>
         </div>
-        {canManage ? (
-          <div className="card-body webhook-form-body">
-            <CreateWebhookForm modelName={modelName} />
+        {canManage && needsReason ? (
+          <div className="card-body">
+            <label className="field">
+              <span>Reason (you are an admin, not an owner of this model: changes need a written reason of 10+ characters)</span>
+              <input value={reason} maxLength={5000} onChange={(e) => setReason(e.target.value)} data-testid="webhook-admin-reason" />
+            </label>
           </div>
         ) : null}
-        <WebhookList modelName={modelName} canManage={canManage} />
+        {canManage ? (
+          <div className="card-body webhook-form-body">
+            <CreateWebhookForm modelName={modelName} admin={admin} />
+          </div>
+        ) : null}
+        <WebhookList modelName={modelName} canManage={canManage} admin={admin} />
       </section>
       <section className="card">
         <div className="card-header">
           <div>
             <h2>Delivery log</h2>
-            <p>The latest 100 deliveries, newest first.</p>
+            <p>The latest 100 deliveries, newest first. A failed delivery can be sent again.</p>
           </div>
         </div>
-        <DeliveryLog modelName={modelName} />
+        {canManage ? <DeliveryLog modelName={modelName} admin={admin} /> : <p className="muted empty-inline-text">The delivery log is shown to the model&apos;s owners and admins.</p>}
       </section>
     </div>
   );
 }
 
-function CreateWebhookForm({ modelName }: { modelName: string }) {
+type TAdmin = { needsReason: boolean; reason: string | undefined };
+
+/** Refreshes what a webhook change touches: the list, the log, the audit trail. */
+function useInvalidate() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  return () => Promise.all([queryClient.invalidateQueries(trpc.webhooks.pathFilter()), queryClient.invalidateQueries(trpc.audit.pathFilter())]);
+}
+
+function CreateWebhookForm({ modelName, admin }: { modelName: string; admin: TAdmin }) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
   const hydrated = useHydrated();
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>([...EVENTS]);
@@ -54,13 +79,13 @@ function CreateWebhookForm({ modelName }: { modelName: string }) {
     trpc.webhooks.create.mutationOptions({
       onSuccess: async () => {
         setUrl('');
-        await Promise.all([queryClient.invalidateQueries(trpc.webhooks.pathFilter()), queryClient.invalidateQueries(trpc.audit.pathFilter())]);
+        await invalidate();
       },
     }),
   );
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ modelName, url: url.trim(), events: events as (typeof EVENTS)[number][] });
+    create.mutate({ modelName, url: url.trim(), events: events as (typeof EVENTS)[number][], reason: admin.reason });
   };
   const toggle = (event: string) => setEvents((prev) => (prev.includes(event) ? prev.filter((x) => x !== event) : [...prev, event]));
   return (
@@ -80,7 +105,7 @@ function CreateWebhookForm({ modelName }: { modelName: string }) {
         <div className="webhook-form-row">
           <label className="field grow">
             <span>Receiver URL</span>
-            <input type="url" required placeholder="https://hooks.example.com/ballast" value={url} onChange={(e) => setUrl(e.target.value)} />
+            <input type="url" required maxLength={WEBHOOK_URL_MAX_LENGTH} placeholder="https://hooks.example.com/ballast" value={url} onChange={(e) => setUrl(e.target.value)} />
           </label>
           <button type="submit" className="btn btn-primary" disabled={!hydrated || create.isPending || !url.trim() || events.length === 0}>
             {create.isPending ? 'Adding…' : 'Add webhook'}
@@ -102,7 +127,7 @@ function CreateWebhookForm({ modelName }: { modelName: string }) {
   );
 }
 
-function WebhookList({ modelName, canManage }: { modelName: string; canManage: boolean }) {
+function WebhookList({ modelName, canManage, admin }: { modelName: string; canManage: boolean; admin: TAdmin }) {
   const trpc = useTRPC();
   const hooks = useQuery(trpc.webhooks.list.queryOptions({ modelName }));
   if (hooks.isPending) return <div className="loading">Loading webhooks…</div>;
@@ -110,6 +135,7 @@ function WebhookList({ modelName, canManage }: { modelName: string; canManage: b
   if (!hooks.data.length) {
     return <p className="muted empty-inline-text">No webhooks for this model{canManage ? '' : '. Its owners can add one'}.</p>;
   }
+  const anyManaged = hooks.data.some((h) => h.canManage);
   return (
     <div className="table-wrap">
       <table className="table" data-testid="webhook-table">
@@ -120,14 +146,13 @@ function WebhookList({ modelName, canManage }: { modelName: string; canManage: b
             <th>Secret</th>
             <th>Status</th>
             <th>Added</th>
+            {anyManaged ? <th>Actions</th> : null}
           </tr>
         </thead>
         <tbody>
           {hooks.data.map((h) => (
-            <tr key={h.id} data-testid="webhook-row">
-              <td className="break-cell">
-                <code>{h.url}</code>
-              </td>
+            <tr key={h.id} data-testid="webhook-row" data-active={h.active}>
+              <td className="break-cell">{h.url ? <code>{h.url}</code> : <span className="muted">hidden (shown to the model&apos;s owners and admins)</span>}</td>
               <td>
                 <div className="tag-list">
                   {h.events.length === EVENTS.length ? (
@@ -141,11 +166,10 @@ function WebhookList({ modelName, canManage }: { modelName: string; canManage: b
                   )}
                 </div>
               </td>
-              <td>
-                <code>{h.secretHint}</code>
-              </td>
-              <td>{h.active ? <span className="badge badge-success">active</span> : <span className="badge badge-muted">inactive</span>}</td>
+              <td>{h.secretHint ? <code>{h.secretHint}</code> : <span className="muted">—</span>}</td>
+              <td>{h.active ? <span className="badge badge-success">active</span> : <span className="badge badge-muted">disabled</span>}</td>
               <td className="nowrap muted">{formatDateTime(new Date(h.createdAt))}</td>
+              {anyManaged ? <td className="nowrap">{h.canManage ? <WebhookActions id={h.id} active={h.active} admin={admin} /> : null}</td> : null}
             </tr>
           ))}
         </tbody>
@@ -154,14 +178,67 @@ function WebhookList({ modelName, canManage }: { modelName: string; canManage: b
   );
 }
 
-function DeliveryLog({ modelName }: { modelName: string }) {
+function WebhookActions({ id, active, admin }: { id: string; active: boolean; admin: TAdmin }) {
   const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const hydrated = useHydrated();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const options = { onSuccess: () => invalidate() };
+  const setActive = useMutation(trpc.webhooks.setActive.mutationOptions(options));
+  const test = useMutation(trpc.webhooks.sendTest.mutationOptions(options));
+  const remove = useMutation(
+    trpc.webhooks.delete.mutationOptions({
+      onSuccess: async () => {
+        setConfirmDelete(false);
+        await invalidate();
+      },
+    }),
+  );
+  const blocked = !hydrated || (admin.needsReason && (admin.reason?.length ?? 0) < 10);
+  const reason = admin.reason;
+  return (
+    <div className="webhook-actions-cell">
+      <div className="webhook-actions">
+        <button type="button" className="btn btn-sm" disabled={blocked || setActive.isPending} onClick={() => setActive.mutate({ id, active: !active, reason })} data-testid="webhook-toggle">
+          {active ? 'Disable' : 'Enable'}
+        </button>
+        <button type="button" className="btn btn-sm" disabled={blocked || !active || test.isPending} title={active ? undefined : 'Enable the webhook to send a test event'} onClick={() => test.mutate({ id, reason })} data-testid="webhook-test">
+          {test.isPending ? 'Queuing…' : 'Send test event'}
+        </button>
+        <button type="button" className="btn btn-sm btn-danger" disabled={blocked} onClick={() => setConfirmDelete(true)} data-testid="webhook-delete">
+          Delete
+        </button>
+      </div>
+      {test.data ? <span className="muted small">test queued as delivery {test.data.deliveryId}</span> : null}
+      <ErrorAlert error={setActive.error ?? test.error ?? null} />
+      <ConfirmDialog
+        open={confirmDelete}
+        title="Delete this webhook?"
+        confirmLabel="Delete webhook"
+        pending={remove.isPending}
+        onConfirm={() => remove.mutate({ id, reason })}
+        onCancel={() => setConfirmDelete(false)}
+      >
+        <p>Its delivery log is deleted with it; the audit trail keeps a record. Events stop going to this receiver at once.</p>
+        <ErrorAlert error={remove.error} />
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function DeliveryLog({ modelName, admin }: { modelName: string; admin: TAdmin }) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const hydrated = useHydrated();
+  const redeliver = useMutation(trpc.webhooks.redeliver.mutationOptions({ onSuccess: () => invalidate() }));
+  const blocked = !hydrated || redeliver.isPending || (admin.needsReason && (admin.reason?.length ?? 0) < 10);
   const deliveries = useQuery({ ...trpc.webhooks.deliveries.queryOptions({ modelName, limit: 100 }), refetchInterval: 10_000 });
   if (deliveries.isPending) return <div className="loading">Loading deliveries…</div>;
   if (deliveries.error) return <ErrorAlert error={deliveries.error} />;
   if (!deliveries.data.length) return <p className="muted empty-inline-text">Nothing delivered yet. Events are queued when the model changes.</p>;
   return (
     <div className="table-wrap">
+      <ErrorAlert error={redeliver.error} />
       <table className="table" data-testid="delivery-log">
         <thead>
           <tr>
@@ -172,6 +249,7 @@ function DeliveryLog({ modelName }: { modelName: string }) {
             <th className="num">Attempts</th>
             <th className="num">Response</th>
             <th>Last error</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -190,6 +268,13 @@ function DeliveryLog({ modelName }: { modelName: string }) {
               <td className="num">{d.attempts}</td>
               <td className="num">{d.responseCode ?? <span className="muted">—</span>}</td>
               <td className="error-cell">{d.lastError ? <span className="muted small">{d.lastError}</span> : <span className="muted">—</span>}</td>
+              <td className="nowrap">
+                {d.status === 'failed' ? (
+                  <button type="button" className="btn btn-sm" disabled={blocked} onClick={() => redeliver.mutate({ deliveryId: d.id, reason: admin.reason })} data-testid="delivery-redeliver">
+                    Redeliver
+                  </button>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZCanaryOptions } from './canary-options';
+import { TEXT_LIMITS, zSafeText } from './safe-text';
 
 /*
  * The model registry's contracts: the artifact pieces a complete version carries (signature,
@@ -177,6 +178,10 @@ export const ZDecidePromotionInput = z.object({
 });
 export type TDecidePromotionInput = z.input<typeof ZDecidePromotionInput>;
 
+/** Registry tag keys and values (models and versions), with MLflow's limits: 250 and 5,000 characters. */
+export const ZRegistryTagKey = zSafeText({ min: 1, max: TEXT_LIMITS.key });
+export const ZRegistryTagValue = zSafeText({ max: 5000, kind: 'text' });
+
 export const ZWebhookEvent = z.enum([
   'version.created',
   'promotion.requested',
@@ -194,18 +199,24 @@ export const ZWebhookEvent = z.enum([
   'drift.detected',
 ]);
 export type TWebhookEvent = z.infer<typeof ZWebhookEvent>;
+export const WEBHOOK_URL_MAX_LENGTH = 2048;
+/** The event a "send test event" delivers: never subscribed to, sent to one webhook on request. */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
 export const ZCreateWebhookInput = z.object({
   /** Omitted: every model. */
   modelName: ZModelName.optional(),
-  url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
-  events: z.array(ZWebhookEvent).min(1).default([...ZWebhookEvent.options]),
+  /** https:// (http:// only with BALLAST_WEBHOOK_ALLOW_HTTP=on), to a public address: checked by the service (domain/webhook-destination.ts). */
+  url: z.string().min(1, 'must not be empty').max(WEBHOOK_URL_MAX_LENGTH, `must be at most ${WEBHOOK_URL_MAX_LENGTH} characters`),
+  events: z.array(ZWebhookEvent).min(1).max(ZWebhookEvent.options.length).default([...ZWebhookEvent.options]),
+  /** An admin acting on a model they do not own says why (10+ characters). */
+  reason: zSafeText({ max: 5000, kind: 'text' }).optional(),
 });
 export type TCreateWebhookInput = z.input<typeof ZCreateWebhookInput>;
 
 /** The JSON body every webhook receives. */
 export type TWebhookPayload = {
   id: string;
-  event: TWebhookEvent;
+  event: TWebhookEvent | typeof WEBHOOK_TEST_EVENT;
   occurredAt: string;
   model: string;
   data: Record<string, unknown>;

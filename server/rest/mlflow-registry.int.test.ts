@@ -72,11 +72,15 @@ describe('MLflow registry API: registered models', () => {
     expect(await call('POST', 'registered-models/create', { name })).toMatchObject({ status: 400, json: { error_code: 'RESOURCE_ALREADY_EXISTS' } });
     expect((await call('GET', 'registered-models/get', { name })).json.registered_model.name).toBe(name);
     expect(await call('GET', 'registered-models/get', { name: 'no-such-model' })).toEqual({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Registered Model with name=no-such-model not found' } });
-    expect((await call('PATCH', 'registered-models/update', { name, description: 'v2' })).json.registered_model.description).toBe('v2');
-    expect((await call('POST', 'registered-models/set-tag', { name, key: 'tier', value: 'gold' })).status).toBe(200);
-    expect((await call('DELETE', 'registered-models/delete-tag', { name, key: 'team' })).status).toBe(200);
+    // Editing, renaming and deleting are owner actions: the ingest token (model:write) is refused, its owner's session is not.
+    expect(await call('PATCH', 'registered-models/update', { name, description: 'v2' })).toMatchObject({ status: 403, json: { error_code: 'PERMISSION_DENIED' } });
+    expect(await call('POST', 'registered-models/rename', { name, new_name: `${name}-x` })).toMatchObject({ status: 403, json: { error_code: 'PERMISSION_DENIED' } });
+    expect(await call('POST', 'registered-models/set-tag', { name, key: 'tier', value: 'gold' })).toMatchObject({ status: 403, json: { error_code: 'PERMISSION_DENIED' } });
+    expect((await call('PATCH', 'registered-models/update', { name, description: 'v2' }, approver)).json.registered_model.description).toBe('v2');
+    expect((await call('POST', 'registered-models/set-tag', { name, key: 'tier', value: 'gold' }, approver)).status).toBe(200);
+    expect((await call('DELETE', 'registered-models/delete-tag', { name, key: 'team' }, approver)).status).toBe(200);
     expect((await call('GET', 'registered-models/get', { name })).json.registered_model.tags).toEqual([{ key: 'tier', value: 'gold' }]);
-    const renamed = await call('POST', 'registered-models/rename', { name, new_name: `${name}-x` });
+    const renamed = await call('POST', 'registered-models/rename', { name, new_name: `${name}-x` }, approver);
     expect(renamed.json.registered_model.name).toBe(`${name}-x`);
     const search = await call('GET', 'registered-models/search', { filter: `name LIKE '${name}%'`, max_results: 10 });
     expect(search.json.registered_models.map((m: Json) => m.name)).toEqual([`${name}-x`]);

@@ -11,6 +11,9 @@ vi.hoisted(async () => {
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
   process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-deployments-'));
+  // Its webhooks point at a (closed) loopback port over http: allowed explicitly, as an operator would.
+  process.env.BALLAST_WEBHOOK_ALLOW_HTTP = 'on';
+  process.env.BALLAST_WEBHOOK_ALLOW_HOSTS = '127.0.0.1';
 });
 
 let p: TRegistry;

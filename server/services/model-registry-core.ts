@@ -6,6 +6,7 @@ import type { TModelStage, TWebhookEvent, TWebhookPayload } from '../contracts/m
 import type { DbOrTx, Tx } from '../db/client';
 import type { ModelVersion, Prisma, RegisteredModel } from '../db/generated/client';
 import { DomainError } from '../domain/errors';
+import { decideModelAdministration, decideRename, type TAdministration, type TRefusal } from '../domain/model-administration';
 import { checkTransition, describeUnmet, unmetGates, type TApprovalEvidence, type TGateEvidence, type TTransitionCause } from '../domain/model-lifecycle';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
@@ -61,6 +62,35 @@ export async function requireOwner(db: DbOrTx, model: RegisteredModel, actor: TP
   if (!hasScope(actor.scopes, 'model:approve')) throw new DomainError('FORBIDDEN', `to ${action} you need the model:approve permission, which your credentials do not grant`);
   if (isAdmin(actor) || (await isOwner(db, model.id, actor))) return;
   throw new DomainError('FORBIDDEN', `only an owner of model ${model.name} may ${action}`);
+}
+
+export function throwRefusal(refusal: TRefusal): never {
+  throw new DomainError(refusal.code, refusal.message, { rule: refusal.rule, ...refusal.details });
+}
+
+/**
+ * Administration of a model (rename, delete, description and tags, webhooks): model:approve and
+ * ownership, or an admin with a written reason - decided by domain/model-administration.ts.
+ * Returns how the actor acts, for the audit event.
+ */
+export async function requireModelAdministration(db: DbOrTx, model: RegisteredModel, actor: TPrincipal, action: string, adminReason?: string | null): Promise<TAdministration> {
+  const owner = await isOwner(db, model.id, actor);
+  const decision = decideModelAdministration({ modelName: model.name, hasApproveScope: hasScope(actor.scopes, 'model:approve'), isOwner: owner, isAdmin: isAdmin(actor) }, action, adminReason);
+  if (!decision.ok) throwRefusal(decision);
+  return decision;
+}
+
+/** 409 while a worker or a deployment serves the model (they address it by name): see decideRename. */
+export async function refuseRenameWhileServed(tx: Tx, model: RegisteredModel, now: Date): Promise<void> {
+  const ids = (await tx.modelVersion.findMany({ where: { modelId: model.id }, select: { id: true } })).map((v) => v.id);
+  const production = await tx.modelVersion.findMany({ where: { modelId: model.id, stage: 'production' }, select: { version: true }, orderBy: { version: 'asc' } });
+  const active = await tx.deployment.findUnique({ where: { activeModelId: model.id }, select: { id: true, status: true } });
+  // Both indexed by version and time: the newest row per model is one index probe each.
+  const traffic = ids.length ? await tx.versionTraffic.findFirst({ where: { modelVersionId: { in: ids } }, orderBy: { minute: 'desc' }, select: { minute: true } }) : null;
+  const logged = ids.length ? await tx.predictionLog.findFirst({ where: { modelVersionId: { in: ids } }, orderBy: { ts: 'desc' }, select: { ts: true } }) : null;
+  const last = [traffic?.minute, logged?.ts].filter((d): d is Date => d instanceof Date).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+  const decision = decideRename({ productionVersions: production.map((v) => v.version), activeDeployment: active, lastTrafficAt: last }, model.name, now);
+  if (!decision.ok) throwRefusal(decision);
 }
 
 // ---- evidence -------------------------------------------------------------------------------

@@ -412,8 +412,15 @@ describe('webhooks', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address() as { port: number };
     url = `http://127.0.0.1:${address.port}/hook`;
+    // The test receiver is on loopback over http: allowed explicitly, as an operator would.
+    process.env.BALLAST_WEBHOOK_ALLOW_HTTP = 'on';
+    process.env.BALLAST_WEBHOOK_ALLOW_HOSTS = '127.0.0.1';
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => {
+    delete process.env.BALLAST_WEBHOOK_ALLOW_HTTP;
+    delete process.env.BALLAST_WEBHOOK_ALLOW_HOSTS;
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   it('signed events for version created, promotion requested/approved, stage changed, alias moved, rollback; retries with backoff; delivery log', async () => {
     const name = await newModel();

@@ -1,3 +1,4 @@
+import { decideModelAdministration } from '../domain/model-administration';
 import { ZCanaryOptions, type TCanaryOptions } from '../contracts/canary-options';
 import type { TModelStage } from '../contracts/model-registry';
 import type { DbOrTx } from '../db/client';
@@ -214,15 +215,18 @@ const NEXT_GATES: Partial<Record<TModelStage, { to: TModelStage; gates: TGateNam
  * ownership (admins act on any model); approval is four-eyes, an admin override needs a reason.
  */
 async function viewerRights(db: DbOrTx, modelId: string, viewer: TPrincipal | undefined) {
-  if (!viewer) return { userId: null, isOwner: false, isAdmin: false, canRequest: false, canManage: false };
+  if (!viewer) return { userId: null, isOwner: false, isAdmin: false, canRequest: false, canManage: false, adminReasonRequired: false };
   const owner = await isOwner(db, modelId, viewer);
   const admin = isAdmin(viewer);
+  const administration = decideModelAdministration({ modelName: '', hasApproveScope: hasScope(viewer.scopes, 'model:approve'), isOwner: owner, isAdmin: admin }, 'administer the model');
   return {
     userId: principalUserId(viewer),
     isOwner: owner,
     isAdmin: admin,
     canRequest: hasScope(viewer.scopes, 'model:write'),
     canManage: hasScope(viewer.scopes, 'model:approve') && (owner || admin),
+    /** Administration (rename, tags, webhooks) needs a written reason from this viewer: an admin who does not own the model. */
+    adminReasonRequired: !administration.ok && administration.rule === 'ADMIN_REASON_REQUIRED',
   };
 }
 

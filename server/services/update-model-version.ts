@@ -1,27 +1,74 @@
-import { DomainError } from '../domain/errors';
-import { loadModel, loadVersion, lockModel, moveAlias, nowOf, requireOwner } from './model-registry-core';
+import { z } from 'zod';
+import { ZModelName, ZRegistryTagKey, ZRegistryTagValue } from '../contracts/model-registry';
+import { zSafeText } from '../contracts/safe-text';
+import { DomainError, parseInput } from '../domain/errors';
+import { loadVersion, lockModel, moveAlias, nowOf, requireOwner } from './model-registry-core';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
 
-/* Edits of a version that do not touch its lifecycle: description, tags, and deleting a draft. */
+/*
+ * Edits of a version that do not touch its lifecycle: description, tags, and deleting a draft.
+ * Description and tags stay open to model:write (CI pipelines annotate the versions they
+ * register); every change is audited with the old and new value in the same transaction.
+ */
 
-export async function updateModelVersionDescription(ctx: ServiceContext, input: { modelName: string; version: number; description: string }) {
-  const model = await loadModel(ctx.db, input.modelName);
-  const version = await loadVersion(ctx.db, model, input.version);
-  return ctx.db.modelVersion.update({ where: { id: version.id }, data: { description: input.description, updatedAt: nowOf(ctx) } });
+const ZVersionKey = { modelName: ZModelName, version: z.number().int().min(1).max(2_147_483_647) };
+const ZDescription = z.object({ ...ZVersionKey, description: zSafeText({ max: 5000, kind: 'text' }) });
+const ZSetTag = z.object({ ...ZVersionKey, key: ZRegistryTagKey, value: ZRegistryTagValue.default('') });
+const ZDeleteTag = z.object({ ...ZVersionKey, key: ZRegistryTagKey });
+
+export async function updateModelVersionDescription(ctx: ServiceContext, raw: z.input<typeof ZDescription>) {
+  const input = parseInput(ZDescription, raw, 'model version');
+  return ctx.db.$transaction(async (tx) => {
+    const model = await lockModel(tx, input.modelName);
+    const version = await loadVersion(tx, model, input.version);
+    const updated = await tx.modelVersion.update({ where: { id: version.id }, data: { description: input.description, updatedAt: nowOf(ctx) } });
+    await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
+      action: 'model_version.updated',
+      subjectType: 'model_version',
+      subjectId: version.id,
+      before: { model: model.name, version: version.version, description: version.description },
+      after: { model: model.name, version: version.version, description: input.description },
+    });
+    return updated;
+  });
 }
 
-export async function setModelVersionTag(ctx: ServiceContext, input: { modelName: string; version: number; key: string; value: string }): Promise<void> {
-  const model = await loadModel(ctx.db, input.modelName);
-  const version = await loadVersion(ctx.db, model, input.version);
-  await ctx.db.modelVersionTag.upsert({ where: { versionId_key: { versionId: version.id, key: input.key } }, create: { versionId: version.id, key: input.key, value: input.value }, update: { value: input.value } });
+export async function setModelVersionTag(ctx: ServiceContext, raw: z.input<typeof ZSetTag>): Promise<void> {
+  const input = parseInput(ZSetTag, raw, 'model version tag');
+  await ctx.db.$transaction(async (tx) => {
+    const model = await lockModel(tx, input.modelName);
+    const version = await loadVersion(tx, model, input.version);
+    const where = { versionId_key: { versionId: version.id, key: input.key } };
+    const before = await tx.modelVersionTag.findUnique({ where });
+    await tx.modelVersionTag.upsert({ where, create: { versionId: version.id, key: input.key, value: input.value }, update: { value: input.value } });
+    await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
+      action: 'model_version.tag_set',
+      subjectType: 'model_version',
+      subjectId: version.id,
+      before: { model: model.name, version: version.version, key: input.key, value: before?.value ?? null },
+      after: { model: model.name, version: version.version, key: input.key, value: input.value },
+    });
+  });
 }
 
-export async function deleteModelVersionTag(ctx: ServiceContext, input: { modelName: string; version: number; key: string }): Promise<void> {
-  const model = await loadModel(ctx.db, input.modelName);
-  const version = await loadVersion(ctx.db, model, input.version);
-  const deleted = await ctx.db.modelVersionTag.deleteMany({ where: { versionId: version.id, key: input.key } });
-  if (!deleted.count) throw new DomainError('NOT_FOUND', `No tag with key=${input.key} on version ${input.version} of ${input.modelName}`);
+export async function deleteModelVersionTag(ctx: ServiceContext, raw: z.input<typeof ZDeleteTag>): Promise<void> {
+  const input = parseInput(ZDeleteTag, raw, 'model version tag');
+  await ctx.db.$transaction(async (tx) => {
+    const model = await lockModel(tx, input.modelName);
+    const version = await loadVersion(tx, model, input.version);
+    const where = { versionId_key: { versionId: version.id, key: input.key } };
+    const before = await tx.modelVersionTag.findUnique({ where });
+    if (!before) throw new DomainError('NOT_FOUND', `No tag with key=${input.key} on version ${input.version} of ${input.modelName}`);
+    await tx.modelVersionTag.delete({ where });
+    await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
+      action: 'model_version.tag_deleted',
+      subjectType: 'model_version',
+      subjectId: version.id,
+      before: { model: model.name, version: version.version, key: input.key, value: before.value },
+      after: { model: model.name, version: version.version, key: input.key, value: null },
+    });
+  });
 }
 
 /**

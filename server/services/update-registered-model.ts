@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ZModelName, ZSlaClass } from '../contracts/model-registry';
+import { ZModelName, ZRegistryTagKey, ZRegistryTagValue, ZSlaClass } from '../contracts/model-registry';
+import { zSafeText } from '../contracts/safe-text';
 import { DomainError, parseInput } from '../domain/errors';
-import { isAdmin, loadModel, lockModel, nowOf, requireOwner } from './model-registry-core';
+import { isAdmin, lockModel, nowOf, refuseRenameWhileServed, requireModelAdministration, requireOwner } from './model-registry-core';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
 
@@ -11,14 +12,15 @@ import type { ServiceContext } from './service-context';
  * is kept for audit and archived instead).
  */
 
-const ZUpdateModel = z.object({ name: ZModelName, description: z.string().max(5000).optional(), slaClass: ZSlaClass.optional() });
+const ZReason = zSafeText({ max: 5000, kind: 'text' }).optional();
+const ZUpdateModel = z.object({ name: ZModelName, description: zSafeText({ max: 5000, kind: 'text' }).optional(), slaClass: ZSlaClass.optional(), reason: ZReason });
 
+/** Description and SLA class: owner actions (the SLA class decides the benchmark gate). */
 export async function updateRegisteredModel(ctx: ServiceContext, raw: z.input<typeof ZUpdateModel>) {
   const input = parseInput(ZUpdateModel, raw, 'registered model');
   return ctx.db.$transaction(async (tx) => {
     const model = await lockModel(tx, input.name);
-    // The SLA class decides the benchmark gate: only owners change it.
-    if (input.slaClass && input.slaClass !== model.slaClass) await requireOwner(tx, model, ctx.actor, 'change the SLA class');
+    const as = await requireModelAdministration(tx, model, ctx.actor, 'edit the model', input.reason);
     const updated = await tx.registeredModel.update({
       where: { id: model.id },
       data: { description: input.description ?? model.description, slaClass: input.slaClass ?? model.slaClass, updatedAt: nowOf(ctx) },
@@ -27,50 +29,96 @@ export async function updateRegisteredModel(ctx: ServiceContext, raw: z.input<ty
       action: 'model.updated',
       subjectType: 'registered_model',
       subjectId: model.id,
-      before: { description: model.description, slaClass: model.slaClass },
-      after: { description: updated.description, slaClass: updated.slaClass },
+      before: { model: model.name, description: model.description, slaClass: model.slaClass },
+      after: { model: model.name, description: updated.description, slaClass: updated.slaClass, as: as.as },
+      reason: as.reason,
     });
     return updated;
   });
 }
 
-export async function renameRegisteredModel(ctx: ServiceContext, raw: { name: string; newName: string }) {
-  const input = parseInput(z.object({ name: ZModelName, newName: ZModelName }), raw, 'rename');
+const ZRename = z.object({ name: ZModelName, newName: ZModelName, reason: ZReason });
+
+/**
+ * Renames a model: an owner action, refused (409) while the model is served - workers and the
+ * prediction log refer to models by name (domain/model-administration.ts, decideRename).
+ */
+export async function renameRegisteredModel(ctx: ServiceContext, raw: z.input<typeof ZRename>) {
+  const input = parseInput(ZRename, raw, 'rename');
   return ctx.db.$transaction(async (tx) => {
     const model = await lockModel(tx, input.name);
+    const as = await requireModelAdministration(tx, model, ctx.actor, 'rename the model', input.reason);
     if (input.newName === model.name) return model;
+    await refuseRenameWhileServed(tx, model, nowOf(ctx));
     if (await tx.registeredModel.findUnique({ where: { name: input.newName } })) throw new DomainError('CONFLICT', `Registered Model (name=${input.newName}) already exists.`);
     const updated = await tx.registeredModel.update({ where: { id: model.id }, data: { name: input.newName, updatedAt: nowOf(ctx) } });
-    await recordAuditEvent(tx, ctx.actor, ctx.requestId, { action: 'model.renamed', subjectType: 'registered_model', subjectId: model.id, before: { name: model.name }, after: { name: input.newName } });
+    await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
+      action: 'model.renamed',
+      subjectType: 'registered_model',
+      subjectId: model.id,
+      before: { name: model.name },
+      after: { name: input.newName, as: as.as },
+      reason: as.reason,
+    });
     return updated;
   });
 }
 
-export async function deleteRegisteredModel(ctx: ServiceContext, name: string): Promise<void> {
+export async function deleteRegisteredModel(ctx: ServiceContext, name: string, reason?: string | null): Promise<void> {
   await ctx.db.$transaction(async (tx) => {
     const model = await lockModel(tx, name);
-    await requireOwner(tx, model, ctx.actor, 'delete the model');
+    const as = await requireModelAdministration(tx, model, ctx.actor, 'delete the model', reason);
     const kept = await tx.modelVersion.count({ where: { modelId: model.id, OR: [{ stage: { not: 'development' } }, { enteredProductionAt: { not: null } }, { promotions: { some: {} } }] } });
     if (kept) {
       throw new DomainError('CONFLICT', `model ${name} has ${kept} version(s) that left development; they are kept for audit - archive them instead of deleting the model`, { mlflowErrorCode: 'INVALID_STATE' });
     }
     await tx.registeredModel.delete({ where: { id: model.id } });
-    await recordAuditEvent(tx, ctx.actor, ctx.requestId, { action: 'model.deleted', subjectType: 'registered_model', subjectId: model.id, before: { name: model.name } });
+    await recordAuditEvent(tx, ctx.actor, ctx.requestId, { action: 'model.deleted', subjectType: 'registered_model', subjectId: model.id, before: { name: model.name }, after: { as: as.as }, reason: as.reason });
   });
 }
 
-export async function setRegisteredModelTag(ctx: ServiceContext, input: { name: string; key: string; value: string }): Promise<void> {
-  const model = await loadModel(ctx.db, input.name);
+const ZSetModelTag = z.object({ name: ZModelName, key: ZRegistryTagKey, value: ZRegistryTagValue.default(''), reason: ZReason });
+
+/** Tags describe the model to everyone who serves or audits it: owner actions, audited with the old value. */
+export async function setRegisteredModelTag(ctx: ServiceContext, raw: z.input<typeof ZSetModelTag>): Promise<void> {
+  const input = parseInput(ZSetModelTag, raw, 'registered model tag');
   await ctx.db.$transaction(async (tx) => {
+    const model = await lockModel(tx, input.name);
+    const as = await requireModelAdministration(tx, model, ctx.actor, 'change the model\'s tags', input.reason);
+    const before = await tx.registeredModelTag.findUnique({ where: { modelId_key: { modelId: model.id, key: input.key } } });
     await tx.registeredModelTag.upsert({ where: { modelId_key: { modelId: model.id, key: input.key } }, create: { modelId: model.id, key: input.key, value: input.value }, update: { value: input.value } });
     await tx.registeredModel.update({ where: { id: model.id }, data: { updatedAt: nowOf(ctx) } });
+    await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
+      action: 'model.tag_set',
+      subjectType: 'registered_model',
+      subjectId: model.id,
+      before: { model: model.name, key: input.key, value: before?.value ?? null },
+      after: { model: model.name, key: input.key, value: input.value, as: as.as },
+      reason: as.reason,
+    });
   });
 }
 
-export async function deleteRegisteredModelTag(ctx: ServiceContext, input: { name: string; key: string }): Promise<void> {
-  const model = await loadModel(ctx.db, input.name);
-  const deleted = await ctx.db.registeredModelTag.deleteMany({ where: { modelId: model.id, key: input.key } });
-  if (!deleted.count) throw new DomainError('NOT_FOUND', `No tag with key=${input.key} on registered model ${input.name}`);
+const ZDeleteModelTag = z.object({ name: ZModelName, key: ZRegistryTagKey, reason: ZReason });
+
+export async function deleteRegisteredModelTag(ctx: ServiceContext, raw: z.input<typeof ZDeleteModelTag>): Promise<void> {
+  const input = parseInput(ZDeleteModelTag, raw, 'registered model tag');
+  await ctx.db.$transaction(async (tx) => {
+    const model = await lockModel(tx, input.name);
+    const as = await requireModelAdministration(tx, model, ctx.actor, 'change the model\'s tags', input.reason);
+    const before = await tx.registeredModelTag.findUnique({ where: { modelId_key: { modelId: model.id, key: input.key } } });
+    if (!before) throw new DomainError('NOT_FOUND', `No tag with key=${input.key} on registered model ${input.name}`);
+    await tx.registeredModelTag.delete({ where: { modelId_key: { modelId: model.id, key: input.key } } });
+    await tx.registeredModel.update({ where: { id: model.id }, data: { updatedAt: nowOf(ctx) } });
+    await recordAuditEvent(tx, ctx.actor, ctx.requestId, {
+      action: 'model.tag_deleted',
+      subjectType: 'registered_model',
+      subjectId: model.id,
+      before: { model: model.name, key: input.key, value: before.value },
+      after: { model: model.name, key: input.key, value: null, as: as.as },
+      reason: as.reason,
+    });
+  });
 }
 
 const ZSetOwners = z.object({ name: ZModelName, ownerEmails: z.array(z.string().email()).min(1, 'a model needs at least one owner').max(50) });

@@ -5,7 +5,7 @@ import { createRegisteredModel } from '../../services/create-registered-model';
 import { aliasVersionAt, getModelDetails, listRegisteredModels } from '../../services/read-model-registry';
 import { recordValidationResults } from '../../services/record-version-evidence';
 import { setModelAlias, deleteModelAlias } from '../../services/set-model-alias';
-import { setModelOwners, updateRegisteredModel } from '../../services/update-registered-model';
+import { deleteRegisteredModel, deleteRegisteredModelTag, renameRegisteredModel, setModelOwners, setRegisteredModelTag, updateRegisteredModel } from '../../services/update-registered-model';
 import { serviceContext } from '../service-context-of';
 import { createTRPCRouter, protectedProcedure } from '../trpc';
 
@@ -25,10 +25,28 @@ export const modelsRouter = createTRPCRouter({
     .meta({ scope: 'model:write' })
     .input(ZCreateModelInput)
     .mutation(({ ctx, input }) => createRegisteredModel(serviceContext(ctx), input)),
+  // Administration (description, SLA class, name, tags, deletion): owners, or an admin with a reason - decided in the services.
   update: protectedProcedure
-    .meta({ scope: 'model:write' })
-    .input(z.object({ name: ZModelName, description: z.string().max(5000).optional(), slaClass: ZSlaClass.optional() }))
+    .meta({ scope: 'model:approve' })
+    .input(z.object({ name: ZModelName, description: z.string().optional(), slaClass: ZSlaClass.optional(), reason: z.string().optional() }))
     .mutation(({ ctx, input }) => updateRegisteredModel(serviceContext(ctx), input)),
+  /** Refused (409) while the model is served: workers and ingest address it by name. */
+  rename: protectedProcedure
+    .meta({ scope: 'model:approve' })
+    .input(z.object({ name: ZModelName, newName: z.string(), reason: z.string().optional() }))
+    .mutation(({ ctx, input }) => renameRegisteredModel(serviceContext(ctx), input)),
+  delete: protectedProcedure
+    .meta({ scope: 'model:approve' })
+    .input(z.object({ name: ZModelName, reason: z.string().optional() }))
+    .mutation(({ ctx, input }) => deleteRegisteredModel(serviceContext(ctx), input.name, input.reason)),
+  setTag: protectedProcedure
+    .meta({ scope: 'model:approve' })
+    .input(z.object({ name: ZModelName, key: z.string(), value: z.string(), reason: z.string().optional() }))
+    .mutation(({ ctx, input }) => setRegisteredModelTag(serviceContext(ctx), input)),
+  deleteTag: protectedProcedure
+    .meta({ scope: 'model:approve' })
+    .input(z.object({ name: ZModelName, key: z.string(), reason: z.string().optional() }))
+    .mutation(({ ctx, input }) => deleteRegisteredModelTag(serviceContext(ctx), input)),
   setOwners: protectedProcedure
     .meta({ scope: 'model:approve' })
     .input(z.object({ name: ZModelName, ownerEmails: z.array(z.string()) }))

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZModelName, ZVersionRef } from '../../contracts/model-registry';
 import { archiveVersion, demoteVersion, promoteToStaging, rollbackModel } from '../../services/change-version-stage';
 import { getModelVersionView } from '../../services/read-model-registry';
+import { deleteModelVersionTag, setModelVersionTag, updateModelVersionDescription } from '../../services/update-model-version';
 import { serviceContext } from '../service-context-of';
 import { createTRPCRouter, protectedProcedure } from '../trpc';
 
@@ -29,4 +30,17 @@ export const versionsRouter = createTRPCRouter({
     .meta({ scope: 'model:approve' })
     .input(z.object({ modelName: ZModelName, reason: z.string().max(5000).optional() }))
     .mutation(({ ctx, input }) => rollbackModel(serviceContext(ctx), input)),
+  // Annotations CI pipelines write (model:write), audited with the old and new value.
+  update: protectedProcedure
+    .meta({ scope: 'model:write' })
+    .input(ZVersionRef.extend({ description: z.string() }))
+    .mutation(({ ctx, input }) => updateModelVersionDescription(serviceContext(ctx), input)),
+  setTag: protectedProcedure
+    .meta({ scope: 'model:write' })
+    .input(ZVersionRef.extend({ key: z.string(), value: z.string() }))
+    .mutation(({ ctx, input }) => setModelVersionTag(serviceContext(ctx), input)),
+  deleteTag: protectedProcedure
+    .meta({ scope: 'model:write' })
+    .input(ZVersionRef.extend({ key: z.string() }))
+    .mutation(({ ctx, input }) => deleteModelVersionTag(serviceContext(ctx), input)),
 });
