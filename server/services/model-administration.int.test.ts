@@ -44,7 +44,8 @@ beforeAll(async () => {
   ingest = (await makeToken('engineer', ['ingest'])).bearer;
   const mine = await (await import('./create-api-token')).createApiToken(ctxAs(owner.principal), { name: `ci-${seq++}`, scopes: ['ingest'] });
   ownerIngest = { authorization: `Bearer ${mine.secret}` };
-  ownerSession = { cookie: `next-auth.session-token=${await encode({ token: { sub: owner.id, email: owner.email }, secret: process.env.NEXTAUTH_SECRET! })}` };
+  // A browser session: same-origin Origin, as the cross-site guard requires of signed-in changes.
+  ownerSession = { cookie: `next-auth.session-token=${await encode({ token: { sub: owner.id, email: owner.email }, secret: process.env.NEXTAUTH_SECRET! })}`, origin: 'http://localhost:3000' };
 });
 
 describe('model administration needs ownership', () => {
@@ -67,7 +68,7 @@ describe('model administration needs ownership', () => {
     expect(model).toMatchObject({ name, description: 'first', tags: [expect.objectContaining({ key: 'team', value: 'risk' })] });
 
     // Another engineer's session holds model:approve but does not own the model.
-    const otherSession = { cookie: `next-auth.session-token=${await encode({ token: { sub: engineer.id, email: engineer.email }, secret: process.env.NEXTAUTH_SECRET! })}` };
+    const otherSession = { cookie: `next-auth.session-token=${await encode({ token: { sub: engineer.id, email: engineer.email }, secret: process.env.NEXTAUTH_SECRET! })}`, origin: 'http://localhost:3000' };
     expect(await call('POST', 'registered-models/rename', { name, new_name: `${name}-stolen` }, otherSession)).toMatchObject({
       status: 403,
       json: { message: `only an owner of model ${name} (or an admin, with a reason) may rename the model` },
