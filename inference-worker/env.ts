@@ -32,6 +32,8 @@ const ZWorkerEnv = z.object({
   BALLAST_WORKER_POLL_INTERVAL_MS: int(2000, 100),
   BALLAST_WORKER_REPORT_INTERVAL_MS: int(10_000, 100),
   BALLAST_WORKER_LOG_FLUSH_MS: int(1000, 10),
+  /** The prediction-log spool's cap: at it, new records are dropped (counted, reason spool_full) and stored ones kept. */
+  BALLAST_WORKER_SPOOL_MAX_BYTES: int(2 * 1024 ** 3, 1 << 20),
   BALLAST_WORKER_DATA_DIR: z.string().default(path.join('.ballast', 'worker')),
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnv>;

@@ -37,6 +37,7 @@ async function main() {
       slowMs: env.BALLAST_WORKER_SLOW_MS,
       spoolFile: path.join(dataDir, 'prediction-log.spool.jsonl'),
       logFlushIntervalMs: env.BALLAST_WORKER_LOG_FLUSH_MS,
+      spoolMaxBytes: env.BALLAST_WORKER_SPOOL_MAX_BYTES,
     },
     {
       source,

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { spoolPaths } from './prediction-log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredVersion, LogReceiver, metricValue, model, postJson, startWorker, state, waitFor, type Running } from './testing/harness';
 
@@ -39,7 +41,9 @@ describe('prediction log', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(...(await send(10, 100 + i * 10)).map((r) => String(r.json.request_id)));
     await waitFor(async () => metricValue(await (await fetch(`${w.url}/metrics`)).text(), 'ballast_worker_prediction_log_spooled_total') === 50, '50 spooled records');
-    expect(readFileSync(w.spoolFile, 'utf8').trim().split('\n')).toHaveLength(50);
+    const { dir } = spoolPaths(w.spoolFile);
+    const spooled = readdirSync(dir).filter((f) => f.startsWith('seg-')).flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+    expect(spooled).toHaveLength(50);
     await receiver.start(); // same port
     await waitFor(() => receiver.records.length === 51, 'replayed records', 30_000);
     const replayed = receiver.records.slice(1).map((r) => r.request_id);

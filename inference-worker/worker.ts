@@ -30,6 +30,8 @@ export interface WorkerConfig {
   slowMs: number;
   spoolFile: string;
   logFlushIntervalMs?: number;
+  /** The prediction-log spool's size cap in bytes (default 2 GiB). */
+  spoolMaxBytes?: number;
 }
 
 export interface WorkerDeps {
@@ -82,7 +84,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     log,
   });
   const predictionLog = deps.ship
-    ? new PredictionLog({ ship: deps.ship, spoolFile: config.spoolFile, metrics, slowMs: config.slowMs, flushIntervalMs: config.logFlushIntervalMs })
+    ? new PredictionLog({ ship: deps.ship, spoolFile: config.spoolFile, metrics, slowMs: config.slowMs, flushIntervalMs: config.logFlushIntervalMs, spoolMaxBytes: config.spoolMaxBytes, log })
     : null;
   predictionLog?.start();
 

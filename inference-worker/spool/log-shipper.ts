@@ -1,0 +1,246 @@
+import type { TPredictionLogAck, TPredictionLogRecord } from '../../server/contracts/worker-prediction-log';
+import type { WorkerMetrics } from '../worker-metrics';
+import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { DeadLetterFile, type DeadLetter } from './dead-letter';
+import { RateLimitedLog } from './rate-limited-log';
+import { SegmentSpool, type SpoolPosition } from './segment-spool';
+
+/*
+ * Moves prediction-log records from memory to the control plane, in the order they happened.
+ * While the spool is empty and the control plane answers, records go straight to it; after a
+ * transient failure (network, 5xx, 408, 429) they go behind the spool and the spool is replayed
+ * batch by batch once the backoff allows, with new records appended between batches. Each answer
+ * is read per record: what ingest refuses (by index, or a whole batch refused with 400/413/422) is
+ * dead-lettered and never sent again; everything else counts as shipped and moves the cursor on.
+ */
+
+/** The control plane refused the whole batch for good (HTTP 4xx other than 408/429). */
+export class PermanentShipError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Ships one batch. Resolves with ingest's per-record answer (void: all accepted, as from a
+ * receiver that answers nothing); throws PermanentShipError for a refused batch, anything else
+ * for "try again later".
+ */
+export type ShipFn = (records: TPredictionLogRecord[]) => Promise<TPredictionLogAck | void>;
+
+export interface LogShipperOptions {
+  ship: ShipFn;
+  spoolDir: string;
+  deadLetterFile: string;
+  /** A single-file spool of an older worker, adopted into the segments on start. */
+  legacySpoolFile?: string;
+  spoolMaxBytes?: number;
+  spoolSegmentBytes?: number;
+  deadLetterMaxBytes?: number;
+  metrics: WorkerMetrics;
+  log?: (line: string) => void;
+  batchSize: number;
+  /** A replayed batch stops at about this many bytes of records (ingest refuses bodies over 32 MiB). */
+  maxBatchBytes?: number;
+  backoff?: BackoffPolicy;
+  random?: () => number;
+  now?: () => number;
+}
+
+interface Pending {
+  records: TPredictionLogRecord[];
+  /** The spooled line of each record, dead-lettered byte for byte. */
+  lines: string[];
+  end: SpoolPosition;
+  /** Lines the batch covers in the spool (records and unreadable lines). */
+  count: number;
+}
+
+export class LogShipper {
+  private spool: SegmentSpool | null = null;
+  private readonly ready: Promise<void>;
+  private readonly deadLetters: DeadLetterFile;
+  private readonly backoff: Backoff;
+  private readonly notes: RateLimitedLog;
+  private readonly now: () => number;
+  private readonly maxBatchBytes: number;
+  private inflight: Pending | null = null;
+
+  constructor(private readonly opts: LogShipperOptions) {
+    const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
+    this.now = opts.now ?? Date.now;
+    this.notes = new RateLimitedLog(log, 10_000, this.now);
+    this.backoff = new Backoff(opts.backoff ?? DEFAULT_BACKOFF, opts.random ?? Math.random);
+    this.deadLetters = new DeadLetterFile({ file: opts.deadLetterFile, maxBytes: opts.deadLetterMaxBytes });
+    this.maxBatchBytes = opts.maxBatchBytes ?? 8 << 20;
+    opts.metrics.spool.capBytes = opts.spoolMaxBytes ?? 2 * 1024 ** 3;
+    this.ready = SegmentSpool.open({ dir: opts.spoolDir, maxBytes: opts.spoolMaxBytes, segmentBytes: opts.spoolSegmentBytes, legacyFile: opts.legacySpoolFile }).then(
+      ({ spool, report }) => {
+        this.spool = spool;
+        if (report.adoptedLegacy) log(`prediction log: adopted the single-file spool ${opts.legacySpoolFile} (${spool.records} records to replay)`);
+        if (report.tornBytes) {
+          opts.metrics.logDropped.inc(['torn'], 1);
+          log(`prediction log: cut a torn last line (${report.tornBytes} bytes, a crash mid-append) off the spool`);
+        }
+        if (spool.records) log(`prediction log: ${spool.records} spooled records (${spool.bytes} bytes) to replay`);
+        this.updateGauges();
+      },
+      (err: Error) => log(`prediction log: cannot open the spool in ${opts.spoolDir} (${err.message}); records that cannot be shipped at once are dropped`),
+    );
+  }
+
+  /** Spool bytes and records (after start-up, once the spool is open). */
+  async stats(): Promise<{ bytes: number; records: number }> {
+    await this.ready;
+    return { bytes: this.spool?.bytes ?? 0, records: this.spool?.records ?? 0 };
+  }
+
+  /**
+   * One pass: places what `drain()` hands over (shipped or spooled), then replays the spool batch
+   * by batch while the control plane takes it, draining new records behind each batch. With
+   * `final` (shutdown) it only places what is left: the backlog replays at the next start.
+   */
+  async pass(drain: () => TPredictionLogRecord[], final = false): Promise<void> {
+    await this.ready;
+    for (;;) {
+      const fresh = drain();
+      if (fresh.length) await this.place(fresh);
+      if (final || !this.backoff.ready(this.now()) || !this.spool) break;
+      const batch = this.inflight ?? (await this.readBatch());
+      if (!batch) break;
+      if (batch.records.length && (await this.shipBatch(batch.records, batch.lines)) === 'retry') {
+        this.inflight = batch;
+        this.failed();
+        break;
+      }
+      this.inflight = null;
+      await this.spool.commit(batch.end, batch.count);
+      if (batch.records.length) this.backoff.succeed();
+      this.updateGauges();
+    }
+    this.updateGauges();
+  }
+
+  async close(): Promise<void> {
+    await this.ready;
+    this.notes.flush();
+    await this.spool?.close();
+    await this.deadLetters.close();
+  }
+
+  private get spoolBusy(): boolean {
+    return this.inflight !== null || (this.spool !== null && !this.spool.isEmpty);
+  }
+
+  private async place(records: TPredictionLogRecord[]): Promise<void> {
+    if (this.spoolBusy || !this.backoff.ready(this.now())) return this.toSpool(records);
+    for (let i = 0; i < records.length; i += this.opts.batchSize) {
+      const chunk = records.slice(i, i + this.opts.batchSize);
+      if ((await this.shipBatch(chunk)) === 'retry') {
+        this.failed();
+        return this.toSpool(i === 0 ? records : records.slice(i));
+      }
+      this.backoff.succeed();
+    }
+  }
+
+  private async toSpool(records: TPredictionLogRecord[]): Promise<void> {
+    const m = this.opts.metrics;
+    if (!this.spool) return void m.logDropped.inc(['spool_error'], records.length);
+    try {
+      const { written, refused } = await this.spool.append(records.map((r) => JSON.stringify(r)));
+      m.logSpooled.inc([], written);
+      if (refused) {
+        m.logDropped.inc(['spool_full'], refused);
+        m.spool.full = 1;
+        this.notes.note('spool_full', refused, (n) => `prediction log: the spool is at its cap (${this.spool!.maxBytes} bytes); ${n} new records dropped (kept: what is already spooled)`);
+      } else m.spool.full = 0;
+    } catch (err) {
+      m.logDropped.inc(['spool_error'], records.length);
+      this.notes.note('spool_error', records.length, (n) => `prediction log: cannot append to the spool (${(err as Error).message}); ${n} records dropped`);
+    }
+    this.updateGauges();
+  }
+
+  private async readBatch(): Promise<Pending | null> {
+    const spool = this.spool!;
+    const b = await spool.read(this.opts.batchSize, this.maxBatchBytes);
+    if (!b) return null;
+    const records: TPredictionLogRecord[] = [];
+    const lines: string[] = [];
+    const bad: DeadLetter[] = b.unreadable.map((u) => ({ reason: `unreadable spool bytes: ${u.bytes} bytes without a line end`, record: { segment: u.at.segment, offset: u.at.offset, bytes: u.bytes } }));
+    for (const line of b.lines) {
+      try {
+        const r = JSON.parse(line) as unknown;
+        if (!r || typeof r !== 'object' || Array.isArray(r)) throw new Error('not a record');
+        records.push(r as TPredictionLogRecord);
+        lines.push(line);
+      } catch {
+        bad.push({ reason: 'unreadable spool line: not a JSON record', record: line.slice(0, 64 * 1024) });
+      }
+    }
+    if (bad.length) await this.deadLetter(bad, 'unreadable');
+    return { records, lines, end: b.end, count: b.lines.length + b.unreadable.length };
+  }
+
+  /** 'done' when ingest answered for every record (stored or refused), 'retry' on a transient failure. */
+  private async shipBatch(records: TPredictionLogRecord[], lines?: string[]): Promise<'done' | 'retry'> {
+    const m = this.opts.metrics;
+    let ack: TPredictionLogAck | void;
+    try {
+      ack = await this.opts.ship(records);
+    } catch (err) {
+      if (err instanceof PermanentShipError) {
+        // Too large as a whole: halves may pass (a batch of huge rows), down to a single record.
+        if (err.status === 413 && records.length > 1) {
+          const half = Math.ceil(records.length / 2);
+          if ((await this.shipBatch(records.slice(0, half), lines?.slice(0, half))) === 'retry') return 'retry';
+          return this.shipBatch(records.slice(half), lines?.slice(half));
+        }
+        await this.deadLetter(
+          records.map((r, i) => ({ reason: err.message, record: lines?.[i] ?? r, raw: lines !== undefined })),
+          'batch_refused',
+        );
+        return 'done';
+      }
+      m.logShipFailures.inc();
+      this.notes.note('ship_failed', 1, (n) => `prediction log: shipping failed (${(err as Error).message}); ${n} failure(s), retrying with backoff`);
+      return 'retry';
+    }
+    const refused = new Map<number, string>();
+    for (const r of ack?.rejected ?? []) if (Number.isInteger(r.index) && r.index >= 0 && r.index < records.length) refused.set(r.index, r.reason);
+    if (refused.size) {
+      await this.deadLetter(
+        [...refused].map(([i, reason]) => ({ reason, record: lines?.[i] ?? records[i], raw: lines !== undefined })),
+        'rejected',
+      );
+    }
+    m.logShipped.inc([], records.length - refused.size);
+    return 'done';
+  }
+
+  private async deadLetter(letters: DeadLetter[], reason: 'rejected' | 'batch_refused' | 'unreadable'): Promise<void> {
+    this.opts.metrics.logDeadLettered.inc([reason], letters.length);
+    try {
+      await this.deadLetters.write(letters);
+    } catch (err) {
+      this.notes.note('dead_letter_error', letters.length, (n) => `prediction log: cannot write the dead-letter file ${this.deadLetters.file} (${(err as Error).message}); ${n} refused records lost`);
+    }
+    this.notes.note(`dead_letter_${reason}`, letters.length, (n) => `prediction log: ${n} record(s) refused by the control plane (${reason}: ${letters[0]!.reason.slice(0, 200)}) went to ${this.deadLetters.file}; they are not retried`);
+  }
+
+  private failed(): void {
+    const delay = this.backoff.fail(this.now());
+    this.opts.metrics.spool.retryInS = delay / 1000;
+  }
+
+  private updateGauges(): void {
+    const s = this.opts.metrics.spool;
+    s.bytes = this.spool?.bytes ?? 0;
+    s.records = (this.spool?.records ?? 0);
+    s.retryInS = this.backoff.remainingMs(this.now()) / 1000;
+  }
+}
