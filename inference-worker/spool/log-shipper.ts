@@ -118,6 +118,8 @@ export class LogShipper {
       }
       this.inflight = null;
       await this.spool.commit(batch.end, batch.count);
+      // Committing may delete a segment: room again, until an append finds the cap once more.
+      if (this.spool.bytes < this.spool.maxBytes) this.opts.metrics.spool.full = 0;
       if (batch.records.length) this.backoff.succeed();
       this.updateGauges();
     }
@@ -240,7 +242,7 @@ export class LogShipper {
   private updateGauges(): void {
     const s = this.opts.metrics.spool;
     s.bytes = this.spool?.bytes ?? 0;
-    s.records = (this.spool?.records ?? 0);
+    s.records = this.spool?.records ?? 0;
     s.retryInS = this.backoff.remainingMs(this.now()) / 1000;
   }
 }

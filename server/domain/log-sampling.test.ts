@@ -43,12 +43,12 @@ describe('RateWindow', () => {
 describe('error budget', () => {
   const busyError = { ...base, isError: true, ratePerSecond: 5000 };
   it('keeps errors of one kind always while they stay under the budget', () => {
-    expect(sampleDecision({ ...busyError, errorRatePerSecond: 9, random: 0.99 })).toBe('always');
+    expect(sampleDecision({ ...busyError, errorRatePerSecond: 10, random: 0.99 })).toBe('always');
     expect(sampleDecision({ ...busyError, random: 0.99 })).toBe('always'); // no rate known yet
   });
-  it('samples errors of one kind at 10% once they reach 10 per second, whatever the variant', () => {
-    expect(sampleDecision({ ...busyError, errorRatePerSecond: 10, random: 0.05 })).toBe('sampled');
-    expect(sampleDecision({ ...busyError, errorRatePerSecond: 10, random: 0.1 })).toBe('dropped');
+  it('samples errors of one kind at 10% once they pass 10 per second, whatever the variant', () => {
+    expect(sampleDecision({ ...busyError, errorRatePerSecond: 11, random: 0.05 })).toBe('sampled');
+    expect(sampleDecision({ ...busyError, errorRatePerSecond: 11, random: 0.1 })).toBe('dropped');
     expect(sampleDecision({ ...busyError, errorRatePerSecond: 500, random: 0.5, variant: 'canary', isSlow: true })).toBe('dropped');
   });
   it('leaves records without errors alone', () => {

@@ -18,7 +18,7 @@ export interface SampleInput {
   /** Requests per second the version is serving now (RateWindow). */
   ratePerSecond: number;
   isError: boolean;
-  /** For an error: requests per second failing with this kind of error (RateWindow per errorKind). */
+  /** For an error: requests per second failing with this kind of error, this one included (RateWindow per errorKind). */
   errorRatePerSecond?: number;
   isSlow: boolean;
   variant: TTrafficVariant;
@@ -29,7 +29,7 @@ export interface SampleInput {
 export type TSampleDecision = 'always' | 'sampled' | 'dropped';
 
 export function sampleDecision(i: SampleInput): TSampleDecision {
-  if (i.isError && (i.errorRatePerSecond ?? 0) >= ERRORS_ALWAYS_KEPT_PER_S) return i.random < SAMPLE_RATE_ABOVE ? 'sampled' : 'dropped';
+  if (i.isError && (i.errorRatePerSecond ?? 0) > ERRORS_ALWAYS_KEPT_PER_S) return i.random < SAMPLE_RATE_ABOVE ? 'sampled' : 'dropped';
   if (i.isError || i.isSlow || i.variant !== 'stable') return 'always';
   if (i.ratePerSecond < FULL_LOGGING_BELOW_RPS) return 'sampled';
   return i.random < SAMPLE_RATE_ABOVE ? 'sampled' : 'dropped';
