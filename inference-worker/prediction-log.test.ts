@@ -232,7 +232,7 @@ describe('PredictionLog shipping', () => {
   });
 
   it('replays a spool far larger than one batch with bounded batches, each sent once', async () => {
-    const { ingest, log, advance } = setup({ batchSize: 100, spoolSegmentBytes: 20_000, random: () => 0 }); // 0: sampling keeps all
+    const { ingest, log, advance } = setup({ batchSize: 100, replayBatchSize: 100, spoolSegmentBytes: 20_000, random: () => 0 }); // 0: sampling keeps all
     ingest.answer = () => new Error('down');
     for (let i = 0; i < 1000; i++) log.record(request(i));
     await log.flush();
@@ -240,9 +240,58 @@ describe('PredictionLog shipping', () => {
     advance(1000);
     await log.flush();
     expect(ingest.stored.map((r) => r.request_id)).toEqual(Array.from({ length: 1000 }, (_, i) => `r${i}`));
-    // One failed try of 100, then ten batches of at most 100.
+    // One failed try of 100, then ten replayed batches of 100.
     expect(ingest.calls.slice(1).every((c) => c.length <= 100)).toBe(true);
     expect(ingest.calls.length).toBe(11);
     await log.close();
+  });
+
+  it('replays spooled lines as they are through a raw shipper, and a corrupt line is dead-lettered alone', async () => {
+    const first = setup();
+    first.ingest.answer = () => new Error('down');
+    for (let i = 0; i < 4; i++) first.log.record(request(i));
+    await first.log.close();
+    const { dir } = spoolPaths(first.opts.spoolFile);
+    const seg = readdirSync(dir).find((f) => f.startsWith('seg-'))!;
+    appendFileSync(path.join(dir, seg), '{"request_id":"r-corrupt", oops}\n');
+    const bodies: string[] = [];
+    const ingest = new Ingest();
+    // The raw path sends the envelope as text: a receiver that parses it whole, like the real route.
+    const ship = Object.assign(ingest.ship, {
+      raw: async (lines: readonly string[]) => {
+        const body = `{"worker_id":"w","records":[${lines.join(',')}]}`;
+        bodies.push(body);
+        let parsed: { records: TPredictionLogRecord[] };
+        try {
+          parsed = JSON.parse(body) as { records: TPredictionLogRecord[] };
+        } catch {
+          throw new PermanentShipError('HTTP 400 request body is not valid JSON', 400);
+        }
+        return ingest.ship(parsed.records);
+      },
+    });
+    const second = setup({ spoolFile: first.opts.spoolFile, ship });
+    await second.log.flush();
+    await second.log.close();
+    expect(bodies).toHaveLength(1);
+    expect(ingest.stored.map((r) => r.request_id)).toEqual(['r0', 'r1', 'r2', 'r3']);
+    expect(second.deadLetters().map((l) => [l.reason, l.record])).toEqual([['unreadable spool line: not a JSON record', '{"request_id":"r-corrupt", oops}']]);
+    expect(counter(second.metrics, 'logDeadLettered', ['unreadable'])).toBe(1);
+  });
+
+  it('replays through a raw shipper without re-serialising: ingest sees the spooled text byte for byte', async () => {
+    const first = setup();
+    first.ingest.answer = () => new Error('down');
+    for (let i = 0; i < 3; i++) first.log.record(request(i, { latencyMs: 0.1 + 0.2 }));
+    await first.log.close();
+    const { dir } = spoolPaths(first.opts.spoolFile);
+    const spooled = readdirSync(dir).filter((f) => f.startsWith('seg-')).flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+    const sent: string[][] = [];
+    const ship = Object.assign(async () => undefined, { raw: async (lines: readonly string[]) => void sent.push([...lines]) });
+    const second = setup({ spoolFile: first.opts.spoolFile, ship });
+    await second.log.flush();
+    await second.log.close();
+    expect(sent).toEqual([spooled]);
+    expect(counter(second.metrics, 'logShipped')).toBe(3);
   });
 });

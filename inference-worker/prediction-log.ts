@@ -49,6 +49,8 @@ export interface PredictionLogOptions {
   metrics: WorkerMetrics;
   slowMs: number;
   batchSize?: number;
+  /** Records per batch when replaying the spool (default and most: MAX_LOG_BATCH, 5,000). */
+  replayBatchSize?: number;
   flushIntervalMs?: number;
   /** Records held in memory at most; beyond it new records are dropped (counted) rather than risking OOM. */
   maxBuffered?: number;
@@ -120,6 +122,7 @@ export class PredictionLog {
       metrics: opts.metrics,
       log: this.log,
       batchSize: this.batchSize,
+      replayBatchSize: opts.replayBatchSize === undefined ? undefined : Math.min(opts.replayBatchSize, MAX_LOG_BATCH),
       random: this.random,
       now: this.now,
     });
@@ -225,11 +228,12 @@ export class PredictionLog {
  */
 export function controlPlaneShipper(baseUrl: string, token: string | undefined, workerId: string, fetchFn: typeof fetch = fetch): ShipFn {
   const url = new URL('/api/worker/v1/prediction-logs', baseUrl);
-  return async (records) => {
+  const prefix = `{"worker_id":${JSON.stringify(workerId)},"records":[`;
+  const post = async (body: string) => {
     const res = await fetchFn(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ worker_id: workerId, records }),
+      body,
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text().catch(() => '');
@@ -248,6 +252,10 @@ export function controlPlaneShipper(baseUrl: string, token: string | undefined, 
     }
     throw new Error(`prediction-log ingest failed: HTTP ${res.status}`);
   };
+  const ship: ShipFn = (records) => post(JSON.stringify({ worker_id: workerId, records }));
+  // Spooled lines are JSON records already: the envelope is put around them as they are.
+  ship.raw = (lines) => post(`${prefix}${lines.join(',')}]}`);
+  return ship;
 }
 
 /** The message of a Ballast error body, short; the raw text when it is not one. */

@@ -30,6 +30,8 @@ export class DeadLetterFile {
   private readonly keep: number;
   private handle: FileHandle | null = null;
   private size = 0;
+  /** Writes one after another: the shipper may dead-letter from a read-ahead while a batch ships. */
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(opts: DeadLetterOptions) {
     this.file = opts.file;
@@ -37,7 +39,13 @@ export class DeadLetterFile {
     this.keep = opts.keep ?? 3;
   }
 
-  async write(letters: readonly DeadLetter[], now = new Date()): Promise<void> {
+  write(letters: readonly DeadLetter[], now = new Date()): Promise<void> {
+    const run = this.chain.then(() => this.writeNow(letters, now));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeNow(letters: readonly DeadLetter[], now: Date): Promise<void> {
     if (letters.length === 0) return;
     const at = JSON.stringify(now.toISOString());
     for (const l of letters) {
@@ -53,6 +61,7 @@ export class DeadLetterFile {
   }
 
   async close(): Promise<void> {
+    await this.chain;
     await this.handle?.close();
     this.handle = null;
   }

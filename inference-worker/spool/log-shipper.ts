@@ -1,4 +1,4 @@
-import type { TPredictionLogAck, TPredictionLogRecord } from '../../server/contracts/worker-prediction-log';
+import { MAX_LOG_BATCH, type TPredictionLogAck, type TPredictionLogRecord } from '../../server/contracts/worker-prediction-log';
 import type { WorkerMetrics } from '../worker-metrics';
 import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { DeadLetterFile, type DeadLetter } from './dead-letter';
@@ -27,9 +27,12 @@ export class PermanentShipError extends Error {
 /**
  * Ships one batch. Resolves with ingest's per-record answer (void: all accepted, as from a
  * receiver that answers nothing); throws PermanentShipError for a refused batch, anything else
- * for "try again later".
+ * for "try again later". `raw`, where the shipper has it, sends records given as their JSON text
+ * (spooled lines), so a replay neither parses nor re-serialises what it sends.
  */
-export type ShipFn = (records: TPredictionLogRecord[]) => Promise<TPredictionLogAck | void>;
+export type ShipFn = ((records: TPredictionLogRecord[]) => Promise<TPredictionLogAck | void>) & {
+  raw?: (lines: readonly string[]) => Promise<TPredictionLogAck | void>;
+};
 
 export interface LogShipperOptions {
   ship: ShipFn;
@@ -43,6 +46,8 @@ export interface LogShipperOptions {
   metrics: WorkerMetrics;
   log?: (line: string) => void;
   batchSize: number;
+  /** Records per replayed batch (default MAX_LOG_BATCH, 5,000): a backlog ships faster in large batches (bench/spool-replay.ts). */
+  replayBatchSize?: number;
   /** A replayed batch stops at about this many bytes of records (ingest refuses bodies over 32 MiB). */
   maxBatchBytes?: number;
   backoff?: BackoffPolicy;
@@ -51,8 +56,7 @@ export interface LogShipperOptions {
 }
 
 interface Pending {
-  records: TPredictionLogRecord[];
-  /** The spooled line of each record, dead-lettered byte for byte. */
+  /** The spooled line of each record: sent as it is (ShipFn.raw) and dead-lettered byte for byte. */
   lines: string[];
   end: SpoolPosition;
   /** Lines the batch covers in the spool (records and unreadable lines). */
@@ -67,7 +71,8 @@ export class LogShipper {
   private readonly notes: RateLimitedLog;
   private readonly now: () => number;
   private readonly maxBatchBytes: number;
-  private inflight: Pending | null = null;
+  /** Batches read from the spool and not yet committed, oldest first (the one shipping, one read ahead). */
+  private queue: Pending[] = [];
 
   constructor(private readonly opts: LogShipperOptions) {
     const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -109,18 +114,22 @@ export class LogShipper {
       const fresh = drain();
       if (fresh.length) await this.place(fresh);
       if (final || !this.backoff.ready(this.now()) || !this.spool) break;
-      const batch = this.inflight ?? (await this.readBatch());
+      const batch = this.queue.shift() ?? (await this.readBatch());
       if (!batch) break;
-      if (batch.records.length && (await this.shipBatch(batch.records, batch.lines)) === 'retry') {
-        this.inflight = batch;
+      // Read the next batch from disk while this one is on the wire; it is sent only after.
+      const ahead = this.queue.length === 0 ? this.readBatch() : null;
+      const outcome = batch.lines.length ? await this.shipLines(batch.lines) : 'done';
+      const next = ahead ? await ahead : null;
+      if (next) this.queue.push(next);
+      if (outcome === 'retry') {
+        this.queue.unshift(batch);
         this.failed();
         break;
       }
-      this.inflight = null;
       await this.spool.commit(batch.end, batch.count);
       // Committing may delete a segment: room again, until an append finds the cap once more.
       if (this.spool.bytes < this.spool.maxBytes) this.opts.metrics.spool.full = 0;
-      if (batch.records.length) this.backoff.succeed();
+      if (batch.lines.length) this.backoff.succeed();
       this.updateGauges();
     }
     this.updateGauges();
@@ -134,7 +143,7 @@ export class LogShipper {
   }
 
   private get spoolBusy(): boolean {
-    return this.inflight !== null || (this.spool !== null && !this.spool.isEmpty);
+    return this.queue.length > 0 || (this.spool !== null && !this.spool.isEmpty);
   }
 
   private async place(records: TPredictionLogRecord[]): Promise<void> {
@@ -168,59 +177,87 @@ export class LogShipper {
   }
 
   private async readBatch(): Promise<Pending | null> {
-    const spool = this.spool!;
-    const b = await spool.read(this.opts.batchSize, this.maxBatchBytes);
+    const b = await this.spool!.read(this.opts.replayBatchSize ?? MAX_LOG_BATCH, this.maxBatchBytes);
     if (!b) return null;
+    if (b.unreadable.length) {
+      await this.deadLetter(
+        b.unreadable.map((u) => ({ reason: `unreadable spool bytes: ${u.bytes} bytes without a line end`, record: { segment: u.at.segment, offset: u.at.offset, bytes: u.bytes } })),
+        'unreadable',
+      );
+    }
+    return { lines: b.lines, end: b.end, count: b.lines.length + b.unreadable.length };
+  }
+
+  /**
+   * Ships spooled lines: as they are where the shipper can (ShipFn.raw), else parsed. A raw batch
+   * the control plane refuses as unreadable is parsed line by line, so that a corrupt line is
+   * dead-lettered alone and the records around it are sent once more as records.
+   */
+  private async shipLines(lines: string[]): Promise<'done' | 'retry'> {
+    const raw = this.opts.ship.raw;
+    if (raw) {
+      const outcome = await this.attempt(() => raw(lines), lines.length);
+      if (outcome.kind === 'retry') return 'retry';
+      if (outcome.kind === 'ack') return this.settle(outcome.ack, lines.length, (i) => ({ record: lines[i]!, raw: true }));
+      if (outcome.err.status === 413 && lines.length > 1) {
+        const half = Math.ceil(lines.length / 2);
+        if ((await this.shipLines(lines.slice(0, half))) === 'retry') return 'retry';
+        return this.shipLines(lines.slice(half));
+      }
+    }
     const records: TPredictionLogRecord[] = [];
-    const lines: string[] = [];
-    const bad: DeadLetter[] = b.unreadable.map((u) => ({ reason: `unreadable spool bytes: ${u.bytes} bytes without a line end`, record: { segment: u.at.segment, offset: u.at.offset, bytes: u.bytes } }));
-    for (const line of b.lines) {
+    const kept: string[] = [];
+    const bad: DeadLetter[] = [];
+    for (const line of lines) {
       try {
         const r = JSON.parse(line) as unknown;
         if (!r || typeof r !== 'object' || Array.isArray(r)) throw new Error('not a record');
         records.push(r as TPredictionLogRecord);
-        lines.push(line);
+        kept.push(line);
       } catch {
-        bad.push({ reason: 'unreadable spool line: not a JSON record', record: line.slice(0, 64 * 1024) });
+        bad.push({ reason: 'unreadable spool line: not a JSON record', record: line.slice(0, 64 * 1024), raw: true });
       }
     }
     if (bad.length) await this.deadLetter(bad, 'unreadable');
-    return { records, lines, end: b.end, count: b.lines.length + b.unreadable.length };
+    return records.length ? this.shipBatch(records, kept) : 'done';
+  }
+
+  private async attempt(send: () => Promise<TPredictionLogAck | void>, n: number): Promise<{ kind: 'ack'; ack: TPredictionLogAck | void } | { kind: 'refused'; err: PermanentShipError } | { kind: 'retry' }> {
+    try {
+      return { kind: 'ack', ack: await send() };
+    } catch (err) {
+      if (err instanceof PermanentShipError) return { kind: 'refused', err };
+      this.opts.metrics.logShipFailures.inc();
+      this.notes.note('ship_failed', 1, (k) => `prediction log: shipping ${n} records failed (${(err as Error).message}); ${k} failure(s), retrying with backoff`);
+      return { kind: 'retry' };
+    }
+  }
+
+  /** Dead-letters what the answer refused by index; the rest counts as shipped. */
+  private async settle(ack: TPredictionLogAck | void, n: number, letter: (i: number) => Omit<DeadLetter, 'reason'>): Promise<'done'> {
+    const refused = new Map<number, string>();
+    for (const r of ack?.rejected ?? []) if (Number.isInteger(r.index) && r.index >= 0 && r.index < n) refused.set(r.index, r.reason);
+    if (refused.size) await this.deadLetter([...refused].map(([i, reason]) => ({ reason, ...letter(i) })), 'rejected');
+    this.opts.metrics.logShipped.inc([], n - refused.size);
+    return 'done';
   }
 
   /** 'done' when ingest answered for every record (stored or refused), 'retry' on a transient failure. */
   private async shipBatch(records: TPredictionLogRecord[], lines?: string[]): Promise<'done' | 'retry'> {
-    const m = this.opts.metrics;
-    let ack: TPredictionLogAck | void;
-    try {
-      ack = await this.opts.ship(records);
-    } catch (err) {
-      if (err instanceof PermanentShipError) {
-        // Too large as a whole: halves may pass (a batch of huge rows), down to a single record.
-        if (err.status === 413 && records.length > 1) {
-          const half = Math.ceil(records.length / 2);
-          if ((await this.shipBatch(records.slice(0, half), lines?.slice(0, half))) === 'retry') return 'retry';
-          return this.shipBatch(records.slice(half), lines?.slice(half));
-        }
-        await this.deadLetter(
-          records.map((r, i) => ({ reason: err.message, record: lines?.[i] ?? r, raw: lines !== undefined })),
-          'batch_refused',
-        );
-        return 'done';
-      }
-      m.logShipFailures.inc();
-      this.notes.note('ship_failed', 1, (n) => `prediction log: shipping failed (${(err as Error).message}); ${n} failure(s), retrying with backoff`);
-      return 'retry';
+    const outcome = await this.attempt(() => this.opts.ship(records), records.length);
+    if (outcome.kind === 'retry') return 'retry';
+    if (outcome.kind === 'ack') return this.settle(outcome.ack, records.length, (i) => (lines ? { record: lines[i]!, raw: true } : { record: records[i] }));
+    // Too large as a whole: halves may pass (a batch of huge rows), down to a single record.
+    if (outcome.err.status === 413 && records.length > 1) {
+      const half = Math.ceil(records.length / 2);
+      if ((await this.shipBatch(records.slice(0, half), lines?.slice(0, half))) === 'retry') return 'retry';
+      return this.shipBatch(records.slice(half), lines?.slice(half));
     }
-    const refused = new Map<number, string>();
-    for (const r of ack?.rejected ?? []) if (Number.isInteger(r.index) && r.index >= 0 && r.index < records.length) refused.set(r.index, r.reason);
-    if (refused.size) {
-      await this.deadLetter(
-        [...refused].map(([i, reason]) => ({ reason, record: lines?.[i] ?? records[i], raw: lines !== undefined })),
-        'rejected',
-      );
-    }
-    m.logShipped.inc([], records.length - refused.size);
+    const reason = outcome.err.message;
+    await this.deadLetter(
+      records.map((r, i) => (lines ? { reason, record: lines[i]!, raw: true } : { reason, record: r })),
+      'batch_refused',
+    );
     return 'done';
   }
 
