@@ -71,4 +71,18 @@ describe('prediction log', () => {
     await waitFor(() => receiver.records.length === before + 1, 'one more record');
     expect(receiver.records[before]).toMatchObject({ request_id: 'oip-1', routing_key: 'user-7', inputs: [1, 2, 3, 4, 5, 6, 7, 8], error: null });
   });
+
+  it('logs a refused request as one error record, however many rows it sent', async () => {
+    const before = receiver.records.length;
+    const refused = await Promise.all(
+      [250, 300, 1].map((n) => postJson(`${w.url}/predict`, { model: 'churn', inputs: Array.from({ length: n }, () => [1, 2, 3]) })), // 3 values, the model takes 8
+    );
+    expect(refused.map((r) => r.status)).toEqual([400, 400, 400]);
+    const [ok] = await send(1, 500);
+    await waitFor(() => receiver.records.some((r) => r.request_id === ok!.json.request_id), 'the good record after them');
+    const logged = receiver.records.slice(before).filter((r) => r.error !== null);
+    expect(logged).toHaveLength(3);
+    expect(logged.every((r) => r.item === 0 && r.model === 'churn')).toBe(true);
+    expect(new Set(logged.map((r) => r.request_id)).size).toBe(3);
+  });
 });
