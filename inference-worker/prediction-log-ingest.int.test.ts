@@ -124,4 +124,23 @@ describe('prediction log into the real ingest route', () => {
     expect(metrics.logDeadLettered.get(['rejected']) + metrics.logDeadLettered.get(['batch_refused'])).toBe(letters.length);
     await log.close();
   });
+
+  it('a poison record (NUL in its routing key, from before the edge refused it) is dead-lettered and the ten after it are stored', async () => {
+    const { log, metrics, paths } = open('w-poison');
+    const prefix = `poison-${randomUUID().slice(0, 8)}-`;
+    // As in the issue: the record that made ingest answer 500 forever, then ten normal ones.
+    log.record(request(`${prefix}p`, { routingKey: 'poison\u0000' }));
+    const good = Array.from({ length: 10 }, (_, i) => `${prefix}${i}`);
+    for (const id of good) log.record(request(id));
+    await waitFor(async () => (await storedIds(prefix)).length === 10, 'the ten good records', 30_000);
+    await waitFor(() => deadLetters(paths.deadLetterFile).length === 1, 'the poison dead-lettered');
+    expect((await storedIds(prefix)).sort()).toEqual([...good].sort());
+    const [letter] = deadLetters(paths.deadLetterFile);
+    expect(letter!.record.request_id).toBe(`${prefix}p`);
+    expect(letter!.record.routing_key).toBe('poison\u0000');
+    // Refused by index (ingest judging records) or found by the poison guard (ingest answering 500).
+    expect(metrics.logDeadLettered.get(['rejected']) + metrics.logDeadLettered.get(['poison'])).toBe(1);
+    await waitFor(() => metrics.spool.records === 0, 'an empty spool');
+    await log.close();
+  });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TPredictionLogAck, TPredictionLogRecord } from '../server/contracts/worker-prediction-log';
 import { canonicalJson } from '../server/domain/canonical-config';
-import { inputHash, PermanentShipError, PredictionLog, spoolPaths, UNHASHABLE_INPUT_MARKER, type LoggedRequest, type PredictionLogOptions } from './prediction-log';
+import { inputHash, PermanentShipError, PredictionLog, spoolPaths, TransientShipError, UNHASHABLE_INPUT_MARKER, type LoggedRequest, type PredictionLogOptions } from './prediction-log';
 import { createWorkerMetrics, type WorkerMetrics } from './worker-metrics';
 
 /*
@@ -293,5 +293,45 @@ describe('PredictionLog shipping', () => {
     await second.log.close();
     expect(sent).toEqual([spooled]);
     expect(counter(second.metrics, 'logShipped')).toBe(3);
+  });
+
+  it('bisects a batch that keeps getting HTTP 500 and dead-letters only the record that causes it', async () => {
+    const { ingest, log, metrics, advance, deadLetters } = setup({ random: () => 0 });
+    // An ingest bug: one record makes the whole statement fail, 500, every time.
+    ingest.answer = (records) => (records.some((r) => r.request_id === 'r6') ? new TransientShipError('HTTP 500', 500) : { accepted: records.length, rejected: [] });
+    for (let i = 0; i < 10; i++) log.record(request(i));
+    await log.flush(); // 500: spooled
+    for (let i = 0; i < 3; i++) {
+      advance(60_000);
+      await log.flush(); // the spooled batch retried whole: 500 three times
+    }
+    expect(ingest.stored).toEqual([]);
+    advance(60_000);
+    await log.flush(); // then bisected
+    expect(ingest.stored.map((r) => r.request_id).sort()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r7', 'r8', 'r9']);
+    expect(deadLetters().map((l) => [l.record.request_id, l.reason.startsWith('poison')])).toEqual([['r6', true]]);
+    expect(counter(metrics, 'logDeadLettered', ['poison'])).toBe(1);
+    expect(metrics.spool.records).toBe(0);
+    // The log goes on.
+    log.record(request(10));
+    await log.flush();
+    expect(ingest.stored.at(-1)!.request_id).toBe('r10');
+    await log.close();
+  });
+
+  it('dead-letters nothing while every request gets HTTP 500 (an outage, not a poison record)', async () => {
+    const { ingest, log, metrics, advance, deadLetters } = setup({ random: () => 0 });
+    ingest.answer = () => new TransientShipError('HTTP 500', 500);
+    for (let i = 0; i < 10; i++) log.record(request(i));
+    for (let i = 0; i < 8; i++) {
+      await log.flush();
+      advance(60_000);
+    }
+    expect(deadLetters()).toEqual([]);
+    expect(metrics.spool.records).toBe(10);
+    ingest.answer = (records) => ({ accepted: records.length, rejected: [] });
+    await log.flush();
+    expect(ingest.stored.map((r) => r.request_id)).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
+    await log.close();
   });
 });

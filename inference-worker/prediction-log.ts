@@ -4,7 +4,7 @@ import { MAX_JSON_DEPTH, findUnsafeJson } from '../server/contracts/safe-text';
 import { MAX_LOG_BATCH, ZPredictionLogAck, type TPredictionLogRecord } from '../server/contracts/worker-prediction-log';
 import { canonicalJson } from '../server/domain/canonical-config';
 import { RateWindow, errorKind, sampleDecision } from '../server/domain/log-sampling';
-import { LogShipper, PermanentShipError, type ShipFn } from './spool/log-shipper';
+import { LogShipper, PermanentShipError, TransientShipError, type ShipFn } from './spool/log-shipper';
 import type { WorkerMetrics } from './worker-metrics';
 
 /*
@@ -20,7 +20,7 @@ import type { WorkerMetrics } from './worker-metrics';
  * error past an always-keep budget (server/domain/log-sampling.ts).
  */
 
-export { PermanentShipError, type ShipFn };
+export { PermanentShipError, TransientShipError, type ShipFn };
 
 export interface LoggedRequest {
   requestId: string;
@@ -250,7 +250,7 @@ export function controlPlaneShipper(baseUrl: string, token: string | undefined, 
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
       throw new PermanentShipError(`prediction-log ingest refused the batch: HTTP ${res.status} ${errorMessage(text)}`.trim(), res.status);
     }
-    throw new Error(`prediction-log ingest failed: HTTP ${res.status}`);
+    throw new TransientShipError(`prediction-log ingest failed: HTTP ${res.status}`, res.status);
   };
   const ship: ShipFn = (records) => post(JSON.stringify({ worker_id: workerId, records }));
   // Spooled lines are JSON records already: the envelope is put around them as they are.

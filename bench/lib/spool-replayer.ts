@@ -47,7 +47,7 @@ process.stdout.write(
     openS,
     seconds,
     shipped: metrics.logShipped.get(),
-    deadLettered: metrics.logDeadLettered.get(['rejected']) + metrics.logDeadLettered.get(['batch_refused']) + metrics.logDeadLettered.get(['unreadable']),
+    deadLettered: metrics.logDeadLettered.get(['rejected']) + metrics.logDeadLettered.get(['batch_refused']) + metrics.logDeadLettered.get(['unreadable']) + metrics.logDeadLettered.get(['poison']),
     shipFailures: metrics.logShipFailures.get(),
     rssBeforeBytes: rssBefore.now,
     maxSampledRssBytes: Math.max(maxRss, end.now),

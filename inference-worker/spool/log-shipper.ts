@@ -24,6 +24,26 @@ export class PermanentShipError extends Error {
   }
 }
 
+/** A failure worth retrying (408, 429, 5xx), with the HTTP status when there was an answer. */
+export class TransientShipError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A head batch answered HTTP 500 this many times in a row (the control plane is up, yet fails on
+ * it) is bisected: a record that keeps failing while the records sent beside it are stored is
+ * poison and is dead-lettered, so no record can stop the log (whatever ingest's bug). A real
+ * outage fails every half alike and dead-letters nothing.
+ */
+export const POISON_SUSPECT_AFTER = 3;
+/** Requests one bisection may make (a poison record in 5,000 needs about 2 x 13). */
+const ISOLATION_BUDGET = 64;
+
 /**
  * Ships one batch. Resolves with ingest's per-record answer (void: all accepted, as from a
  * receiver that answers nothing); throws PermanentShipError for a refused batch, anything else
@@ -73,6 +93,10 @@ export class LogShipper {
   private readonly maxBatchBytes: number;
   /** Batches read from the spool and not yet committed, oldest first (the one shipping, one read ahead). */
   private queue: Pending[] = [];
+  /** HTTP status of the last transient failure (null: no answer, a network error). */
+  private lastFailureStatus: number | null = null;
+  /** Consecutive HTTP 500 answers to the batch at the head of the spool. */
+  private head500s = 0;
 
   constructor(private readonly opts: LogShipperOptions) {
     const log = opts.log ?? ((line: string) => console.log(`[worker] ${line}`));
@@ -118,14 +142,16 @@ export class LogShipper {
       if (!batch) break;
       // Read the next batch from disk while this one is on the wire; it is sent only after.
       const ahead = this.queue.length === 0 ? this.readBatch() : null;
-      const outcome = batch.lines.length ? await this.shipLines(batch.lines) : 'done';
+      const outcome = batch.lines.length === 0 ? 'done' : this.head500s >= POISON_SUSPECT_AFTER ? await this.isolateTop(batch.lines) : await this.shipLines(batch.lines);
       const next = ahead ? await ahead : null;
       if (next) this.queue.push(next);
       if (outcome === 'retry') {
+        this.head500s = this.lastFailureStatus === 500 ? this.head500s + 1 : 0;
         this.queue.unshift(batch);
         this.failed();
         break;
       }
+      this.head500s = 0;
       await this.spool.commit(batch.end, batch.count);
       // Committing may delete a segment: room again, until an append finds the cap once more.
       if (this.spool.bytes < this.spool.maxBytes) this.opts.metrics.spool.full = 0;
@@ -222,11 +248,38 @@ export class LogShipper {
     return records.length ? this.shipBatch(records, kept) : 'done';
   }
 
+  private async isolateTop(lines: string[]): Promise<'done' | 'retry'> {
+    const r = await this.isolate(lines, { left: ISOLATION_BUDGET });
+    return r === 'done' ? 'done' : 'retry';
+  }
+
+  /** 'failing': every record here got HTTP 500; 'done': all settled (stored, refused or found poison). */
+  private async isolate(lines: string[], budget: { left: number }): Promise<'done' | 'retry' | 'failing'> {
+    if (budget.left-- <= 0) return 'retry';
+    if ((await this.shipLines(lines)) === 'done') return 'done';
+    if (this.lastFailureStatus !== 500) return 'retry';
+    if (lines.length === 1) return 'failing';
+    const half = Math.ceil(lines.length / 2);
+    const a = await this.isolate(lines.slice(0, half), budget);
+    if (a === 'retry') return 'retry';
+    const b = await this.isolate(lines.slice(half), budget);
+    if (b === 'retry') return 'retry';
+    if (a === 'failing' && b === 'failing') return 'failing';
+    // One side was stored, so ingest is up: what fails beside it fails because of itself.
+    const poison = [...(a === 'failing' ? lines.slice(0, half) : []), ...(b === 'failing' ? lines.slice(half) : [])];
+    await this.deadLetter(
+      poison.map((line) => ({ reason: `poison: ingest answered HTTP 500 for this record ${POISON_SUSPECT_AFTER}+ times while it stored the records sent beside it`, record: line, raw: true })),
+      'poison',
+    );
+    return 'done';
+  }
+
   private async attempt(send: () => Promise<TPredictionLogAck | void>, n: number): Promise<{ kind: 'ack'; ack: TPredictionLogAck | void } | { kind: 'refused'; err: PermanentShipError } | { kind: 'retry' }> {
     try {
       return { kind: 'ack', ack: await send() };
     } catch (err) {
       if (err instanceof PermanentShipError) return { kind: 'refused', err };
+      this.lastFailureStatus = err instanceof TransientShipError ? err.status : null;
       this.opts.metrics.logShipFailures.inc();
       this.notes.note('ship_failed', 1, (k) => `prediction log: shipping ${n} records failed (${(err as Error).message}); ${k} failure(s), retrying with backoff`);
       return { kind: 'retry' };
@@ -261,7 +314,7 @@ export class LogShipper {
     return 'done';
   }
 
-  private async deadLetter(letters: DeadLetter[], reason: 'rejected' | 'batch_refused' | 'unreadable'): Promise<void> {
+  private async deadLetter(letters: DeadLetter[], reason: 'rejected' | 'batch_refused' | 'unreadable' | 'poison'): Promise<void> {
     this.opts.metrics.logDeadLettered.inc([reason], letters.length);
     try {
       await this.deadLetters.write(letters);
