@@ -334,4 +334,15 @@ describe('PredictionLog shipping', () => {
     expect(ingest.stored.map((r) => r.request_id)).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
     await log.close();
   });
+
+  it('cuts direct batches by size as well as by count when rows are large', async () => {
+    const { ingest, log } = setup({ random: () => 0 });
+    const wide = Array.from({ length: 50_000 }, (_, i) => i / 7); // ~1.2 MB a record
+    for (let i = 0; i < 20; i++) log.record(request(i, { items: [wide] }));
+    await log.close();
+    expect(ingest.stored).toHaveLength(20);
+    // 8 MiB a batch: at most 7 such records in one.
+    expect(Math.max(...ingest.calls.map((c) => c.length))).toBeLessThanOrEqual(7);
+    expect(ingest.calls.length).toBeGreaterThanOrEqual(3);
+  });
 });

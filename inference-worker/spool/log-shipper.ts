@@ -174,14 +174,24 @@ export class LogShipper {
 
   private async place(records: TPredictionLogRecord[]): Promise<void> {
     if (this.spoolBusy || !this.backoff.ready(this.now())) return this.toSpool(records);
-    for (let i = 0; i < records.length; i += this.opts.batchSize) {
-      const chunk = records.slice(i, i + this.opts.batchSize);
-      if ((await this.shipBatch(chunk)) === 'retry') {
+    for (let i = 0; i < records.length; ) {
+      const end = this.chunkEnd(records, i);
+      if ((await this.shipBatch(records.slice(i, end))) === 'retry') {
         this.failed();
         return this.toSpool(i === 0 ? records : records.slice(i));
       }
       this.backoff.succeed();
+      i = end;
     }
+  }
+
+  /** End of the batch starting at `from`: batchSize records, fewer when their rows make it large. */
+  private chunkEnd(records: TPredictionLogRecord[], from: number): number {
+    let bytes = 0;
+    let i = from;
+    // About 400 bytes of fields and up to 24 per input value: an estimate, a 413 splits further.
+    while (i < records.length && i - from < this.opts.batchSize && (i === from || bytes < this.maxBatchBytes)) bytes += 400 + (records[i++]!.inputs?.length ?? 0) * 24;
+    return i;
   }
 
   private async toSpool(records: TPredictionLogRecord[]): Promise<void> {
