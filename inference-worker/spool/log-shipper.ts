@@ -142,6 +142,7 @@ export class LogShipper {
       if (!batch) break;
       // Read the next batch from disk while this one is on the wire; it is sent only after.
       const ahead = this.queue.length === 0 ? this.readBatch() : null;
+      ahead?.catch(() => undefined); // awaited below; never an unhandled rejection if shipping throws first
       const outcome = batch.lines.length === 0 ? 'done' : this.head500s >= POISON_SUSPECT_AFTER ? await this.isolateTop(batch.lines) : await this.shipLines(batch.lines);
       const next = ahead ? await ahead : null;
       if (next) this.queue.push(next);
