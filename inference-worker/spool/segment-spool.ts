@@ -265,6 +265,8 @@ export class SegmentSpool {
     // Segments wholly behind the cursor are leftovers of a crash between commit and delete.
     for (const [n, size] of this.segments) if (n < this.cursor.segment) await this.deleteSegment(n, size);
     if (this.segments.size && !this.segments.has(this.cursor.segment)) this.cursor = { segment: this.segments.keys().next().value!, offset: 0 };
+    // No segment at all (removed by hand after a crash?): the next one starts after the cursor's, from its start.
+    if (this.segments.size === 0 && this.cursor.offset > 0) this.cursor = { segment: this.cursor.segment + 1, offset: 0 };
     const tornBytes = await this.cutTornTail();
     this.totalBytes -= tornBytes;
     this.pendingRecords = await this.countPending();
