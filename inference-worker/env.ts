@@ -39,6 +39,8 @@ const ZWorkerEnv = z.object({
   BALLAST_WORKER_ADMISSION_WAIT_MS: z.coerce.number().int().min(0).optional(),
   /** After SIGTERM: seconds of readiness false while still answering everything, before draining and exit. */
   BALLAST_WORKER_DRAIN_S: z.coerce.number().min(0).max(600).default(5),
+  /** The prediction-log spool's cap: at it, new records are dropped (counted, reason spool_full) and stored ones kept. */
+  BALLAST_WORKER_SPOOL_MAX_BYTES: int(2 * 1024 ** 3, 1 << 20),
   BALLAST_WORKER_DATA_DIR: z.string().default(path.join('.ballast', 'worker')),
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnv>;

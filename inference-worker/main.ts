@@ -42,6 +42,7 @@ async function main() {
       requestTimeoutMs: env.BALLAST_WORKER_REQUEST_TIMEOUT_MS,
       headersTimeoutMs: env.BALLAST_WORKER_HEADERS_TIMEOUT_MS,
       admissionWaitMs: env.BALLAST_WORKER_ADMISSION_WAIT_MS,
+      spoolMaxBytes: env.BALLAST_WORKER_SPOOL_MAX_BYTES,
     },
     {
       source,

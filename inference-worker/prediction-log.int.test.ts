@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { spoolPaths } from './prediction-log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredVersion, LogReceiver, metricValue, model, postJson, startWorker, state, waitFor, type Running } from './testing/harness';
 
@@ -39,7 +41,9 @@ describe('prediction log', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(...(await send(10, 100 + i * 10)).map((r) => String(r.json.request_id)));
     await waitFor(async () => metricValue(await (await fetch(`${w.url}/metrics`)).text(), 'ballast_worker_prediction_log_spooled_total') === 50, '50 spooled records');
-    expect(readFileSync(w.spoolFile, 'utf8').trim().split('\n')).toHaveLength(50);
+    const { dir } = spoolPaths(w.spoolFile);
+    const spooled = readdirSync(dir).filter((f) => f.startsWith('seg-')).flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+    expect(spooled).toHaveLength(50);
     await receiver.start(); // same port
     await waitFor(() => receiver.records.length === 51, 'replayed records', 30_000);
     const replayed = receiver.records.slice(1).map((r) => r.request_id);
@@ -66,5 +70,19 @@ describe('prediction log', () => {
     expect(res.status).toBe(200);
     await waitFor(() => receiver.records.length === before + 1, 'one more record');
     expect(receiver.records[before]).toMatchObject({ request_id: 'oip-1', routing_key: 'user-7', inputs: [1, 2, 3, 4, 5, 6, 7, 8], error: null });
+  });
+
+  it('logs a refused request as one error record, however many rows it sent', async () => {
+    const before = receiver.records.length;
+    const refused = await Promise.all(
+      [250, 300, 1].map((n) => postJson(`${w.url}/predict`, { model: 'churn', inputs: Array.from({ length: n }, () => [1, 2, 3]) })), // 3 values, the model takes 8
+    );
+    expect(refused.map((r) => r.status)).toEqual([400, 400, 400]);
+    const [ok] = await send(1, 500);
+    await waitFor(() => receiver.records.some((r) => r.request_id === ok!.json.request_id), 'the good record after them');
+    const logged = receiver.records.slice(before).filter((r) => r.error !== null);
+    expect(logged).toHaveLength(3);
+    expect(logged.every((r) => r.item === 0 && r.model === 'churn')).toBe(true);
+    expect(new Set(logged.map((r) => r.request_id)).size).toBe(3);
   });
 });

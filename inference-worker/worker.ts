@@ -39,6 +39,8 @@ export interface WorkerConfig {
   headersTimeoutMs?: number;
   /** How long a prediction may wait, unread, for queue room before its 429 (default: the request deadline). */
   admissionWaitMs?: number;
+  /** The prediction-log spool's size cap in bytes (default 2 GiB). */
+  spoolMaxBytes?: number;
 }
 
 export interface WorkerDeps {
@@ -121,7 +123,7 @@ export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
     onQueueRoom: () => gate.wake(),
   });
   const predictionLog = deps.ship
-    ? new PredictionLog({ ship: deps.ship, spoolFile: config.spoolFile, metrics, slowMs: config.slowMs, flushIntervalMs: config.logFlushIntervalMs })
+    ? new PredictionLog({ ship: deps.ship, spoolFile: config.spoolFile, metrics, slowMs: config.slowMs, flushIntervalMs: config.logFlushIntervalMs, spoolMaxBytes: config.spoolMaxBytes, log })
     : null;
   predictionLog?.start();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateWindow, sampleDecision } from './log-sampling';
+import { errorKind, RateWindow, sampleDecision } from './log-sampling';
 
 const base = { ratePerSecond: 50, isError: false, isSlow: false, variant: 'stable' as const, random: 0.5 };
 
@@ -37,5 +37,38 @@ describe('RateWindow', () => {
     const w = new RateWindow(5);
     w.record(100, 7);
     expect(w.rate(200)).toBe(7);
+  });
+});
+
+describe('error budget', () => {
+  const busyError = { ...base, isError: true, ratePerSecond: 5000 };
+  it('keeps errors of one kind always while they stay under the budget', () => {
+    expect(sampleDecision({ ...busyError, errorRatePerSecond: 10, random: 0.99 })).toBe('always');
+    expect(sampleDecision({ ...busyError, random: 0.99 })).toBe('always'); // no rate known yet
+  });
+  it('samples errors of one kind at 10% once they pass 10 per second, whatever the variant', () => {
+    expect(sampleDecision({ ...busyError, errorRatePerSecond: 11, random: 0.05 })).toBe('sampled');
+    expect(sampleDecision({ ...busyError, errorRatePerSecond: 11, random: 0.1 })).toBe('dropped');
+    expect(sampleDecision({ ...busyError, errorRatePerSecond: 500, random: 0.5, variant: 'canary', isSlow: true })).toBe('dropped');
+  });
+  it('leaves records without errors alone', () => {
+    expect(sampleDecision({ ...base, errorRatePerSecond: 1000 })).toBe('sampled');
+  });
+});
+
+describe('errorKind', () => {
+  it('treats messages that differ only in numbers as one kind', () => {
+    expect(errorKind('churn', 1, 'inputs.3.2: must be a number')).toBe(errorKind('churn', 1, 'inputs.17.0: must be a number'));
+  });
+  it('tells models, versions and messages apart', () => {
+    const k = errorKind('churn', 1, 'inputs.3: must be a number');
+    expect(errorKind('churn', 2, 'inputs.3: must be a number')).not.toBe(k);
+    expect(errorKind('fraud', 1, 'inputs.3: must be a number')).not.toBe(k);
+    expect(errorKind('churn', 1, 'model failed')).not.toBe(k);
+  });
+  it('stays short whatever the message', () => {
+    const huge = 'x'.repeat(1_000_000);
+    expect(errorKind('churn', 1, huge).length).toBeLessThanOrEqual('churn@1'.length + 1 + 80);
+    expect(errorKind('churn', 1, `${huge}a`)).toBe(errorKind('churn', 1, `${huge}b`));
   });
 });

@@ -4,15 +4,22 @@ import type { TTrafficVariant } from '../contracts/worker-desired-state';
  * Which predictions reach the log. Full logging costs too much at high rates, but the records that
  * decide things must never be sampled away: errors and slow requests (debugging), canary traffic
  * (automated rollback compares it with stable) and A/B traffic (significance needs every outcome).
+ * Errors are kept always only up to a budget per kind of error: past it, a flood of refused
+ * requests (one bad client, an attack) is sampled like busy traffic, so it cannot crowd the
+ * records that matter out of the log.
  */
 
 export const FULL_LOGGING_BELOW_RPS = 100;
 export const SAMPLE_RATE_ABOVE = 0.1;
+/** Error records of one kind (model version + error message shape) kept always, per second. */
+export const ERRORS_ALWAYS_KEPT_PER_S = 10;
 
 export interface SampleInput {
   /** Requests per second the version is serving now (RateWindow). */
   ratePerSecond: number;
   isError: boolean;
+  /** For an error: requests per second failing with this kind of error, this one included (RateWindow per errorKind). */
+  errorRatePerSecond?: number;
   isSlow: boolean;
   variant: TTrafficVariant;
   /** Uniform in [0, 1): injected so the decision is testable. */
@@ -22,9 +29,22 @@ export interface SampleInput {
 export type TSampleDecision = 'always' | 'sampled' | 'dropped';
 
 export function sampleDecision(i: SampleInput): TSampleDecision {
+  if (i.isError && (i.errorRatePerSecond ?? 0) > ERRORS_ALWAYS_KEPT_PER_S) return i.random < SAMPLE_RATE_ABOVE ? 'sampled' : 'dropped';
   if (i.isError || i.isSlow || i.variant !== 'stable') return 'always';
   if (i.ratePerSecond < FULL_LOGGING_BELOW_RPS) return 'sampled';
   return i.random < SAMPLE_RATE_ABOVE ? 'sampled' : 'dropped';
+}
+
+/** Longest error text that tells kinds apart; the rest of a message is detail. */
+export const ERROR_KIND_CHARS = 80;
+
+/**
+ * The kind of an error, for its budget: the message with every run of digits as "#" (so
+ * "inputs.3: ..." and "inputs.7: ..." are one kind), cut to ERROR_KIND_CHARS, under its model
+ * version. A bounded key whatever a client sends.
+ */
+export function errorKind(model: string, version: number, message: string): string {
+  return `${model.slice(0, 256)}@${version}\u0000${message.slice(0, ERROR_KIND_CHARS * 4).replace(/\d+/g, '#').slice(0, ERROR_KIND_CHARS)}`;
 }
 
 /**
