@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { TPredictionLogRecord } from '../server/contracts/worker-prediction-log';
 
 const baseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const INGEST_ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 200_000);
@@ -62,7 +63,7 @@ const rand = () => {
 };
 const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const hash = createHash('sha256').update('x').digest('hex');
-type TRecord = Parameters<typeof ingestPredictionLogs>[1]['records'][number];
+type TRecord = TPredictionLogRecord;
 const records: TRecord[] = Array.from({ length: INGEST_ROWS }, (_, i) => ({
   request_id: `r-${i}`,
   item: 0,
@@ -90,8 +91,8 @@ await Promise.all(
   Array.from({ length: CLIENTS }, async () => {
     while (next < batches.length) {
       const batch = batches[next++]!;
-      const { accepted } = await ingestPredictionLogs(db(), { worker_id: 'bench', records: batch });
-      if (accepted !== batch.length) throw new Error(`ingest accepted ${accepted} of ${batch.length}`);
+      const { accepted, rejected } = await ingestPredictionLogs(db(), { worker_id: 'bench', records: batch });
+      if (accepted !== batch.length) throw new Error(`ingest accepted ${accepted} of ${batch.length}: ${rejected[0]?.reason}`);
     }
   }),
 );

@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import { findUnsafeJson } from '../contracts/safe-text';
 import type { TExperimentView, TMetricPointView, TRunView } from '../contracts/tracking';
 import { formatZodIssues } from '../contracts/zod-issues';
 import { DomainError, type TErrorCode } from '../domain/errors';
@@ -26,15 +27,47 @@ export function mlflowErrorBody(err: DomainError): { error_code: string; message
   return { error_code: explicit ?? MLFLOW_ERROR_CODES[err.code], message: err.message };
 }
 
+// SQLSTATEs a request's own values cause (so: the caller's fault, a 400, never a 500): a string
+// past its column, a number out of range, bytes PostgreSQL cannot store, an index entry too large.
+const BAD_VALUE_SQLSTATES: Record<string, string> = {
+  '22001': 'a value is longer than its column allows',
+  '22003': 'a number is out of range for its column',
+  '22007': 'a date or time is not valid',
+  '22008': 'a date or time is out of range',
+  '22021': 'a string contains bytes that cannot be stored (e.g. NUL)',
+  '22P02': 'a value has the wrong form for its column',
+  '22P05': 'a string contains characters that cannot be stored',
+  '54000': 'a value is too large to be indexed',
+};
+
+/** The SQLSTATE (or Prisma code) behind a database error, wherever the driver adapter put it. */
+function databaseCodes(err: unknown): { prisma?: string; sqlstate?: string } {
+  if (!err || typeof err !== 'object') return {};
+  const e = err as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } }; cause?: { code?: unknown; originalCode?: unknown } };
+  const prisma = typeof e.code === 'string' && /^P\d{4}$/.test(e.code) ? e.code : undefined;
+  const candidates = [e.meta?.driverAdapterError?.cause?.originalCode, e.meta?.code, e.cause?.originalCode, e.cause?.code, prisma ? undefined : e.code];
+  const sqlstate = candidates.find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c));
+  return { prisma, sqlstate };
+}
+
 /**
  * MLflow answers RESOURCE_ALREADY_EXISTS with HTTP 400 (clients key on error_code, and some on the
- * status), where Ballast's own API says 409; only the MLflow surface translates.
+ * status), where Ballast's own API says 409; only the MLflow surface translates. A unique violation
+ * (two concurrent creates of one name: both passed the existence check) is that same conflict, and
+ * a value the database refuses is the caller's INVALID_PARAMETER_VALUE.
  */
 export function toMlflowError(err: unknown): unknown {
   if (err instanceof DomainError && err.code === 'CONFLICT') {
     // A conflict of state (an unmet gate, a forbidden transition) names its own code, INVALID_STATE.
     return new DomainError('BAD_REQUEST', err.message, { ...err.details, mlflowErrorCode: err.details?.mlflowErrorCode ?? 'RESOURCE_ALREADY_EXISTS' });
   }
+  if (err instanceof DomainError) return err;
+  const { prisma, sqlstate } = databaseCodes(err);
+  if (prisma === 'P2002' || sqlstate === '23505') {
+    return new DomainError('BAD_REQUEST', 'Resource already exists: another request created it at the same time', { mlflowErrorCode: 'RESOURCE_ALREADY_EXISTS' });
+  }
+  if (prisma === 'P2000') return new DomainError('BAD_REQUEST', 'Invalid value: a value is longer than its column allows');
+  if (sqlstate && BAD_VALUE_SQLSTATES[sqlstate]) return new DomainError('BAD_REQUEST', `Invalid value: ${BAD_VALUE_SQLSTATES[sqlstate]}`);
   return err;
 }
 
@@ -66,21 +99,65 @@ function quoteBareNonFinite(text: string): string {
   return out;
 }
 
+const tooLarge = (maxBytes: number, seen: string) =>
+  new DomainError('PAYLOAD_TOO_LARGE', `request body is ${seen}; the limit is ${maxBytes} bytes`, { mlflowErrorCode: 'RESOURCE_LIMIT_EXCEEDED', limitBytes: maxBytes });
+
+/**
+ * The body's bytes, read as a stream and abandoned the moment they pass maxBytes, so a chunked
+ * body (no Content-Length) of any size costs at most maxBytes of memory.
+ */
+async function readCappedBytes(request: Request, maxBytes: number): Promise<Buffer> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes, `${declared} bytes`);
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes, `over ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Refuses a string anywhere in the request that no column could store, naming its field. */
+export function refuseUnsafeJson(value: unknown): void {
+  const unsafe = findUnsafeJson(value);
+  if (unsafe) {
+    const field = unsafe.path || '(body)';
+    throw new DomainError('BAD_REQUEST', `Invalid value for parameter '${field}': ${unsafe.problem}`, { field });
+  }
+}
+
 export async function readMlflowJson(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `request body is ${declared} bytes; the limit is ${maxBytes}`);
-  const text = await request.text();
-  if (text.length > maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `request body is over the ${maxBytes}-byte limit`);
-  if (text.trim() === '') return {};
+  const bytes = await readCappedBytes(request, maxBytes);
+  let text: string;
   try {
-    return JSON.parse(text);
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new DomainError('BAD_REQUEST', 'Malformed request: the body is not valid UTF-8', { mlflowErrorCode: 'MALFORMED_REQUEST' });
+  }
+  if (text.trim() === '') return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
   } catch {
     try {
-      return JSON.parse(quoteBareNonFinite(text));
+      json = JSON.parse(quoteBareNonFinite(text));
     } catch (err) {
-      throw new DomainError('BAD_REQUEST', `Malformed request: the body is not valid JSON (${(err as Error).message})`, { mlflowErrorCode: 'MALFORMED_REQUEST' });
+      throw new DomainError('BAD_REQUEST', `Malformed request: the body is not valid JSON (${(err as Error).message.slice(0, 200)})`, { mlflowErrorCode: 'MALFORMED_REQUEST' });
     }
   }
+  refuseUnsafeJson(json);
+  return json;
 }
 
 /** GET endpoints read the same fields from the query string; a repeated key is a list. */
@@ -91,6 +168,7 @@ export function readMlflowQuery(request: Request): Record<string, string | strin
     const all = params.getAll(key);
     out[key] = all.length > 1 ? all : all[0]!;
   }
+  refuseUnsafeJson(out);
   return out;
 }
 

@@ -2,12 +2,13 @@ import { ZAlertKind, ZAlertSeverity } from '../contracts/alerts';
 import { ZDeploymentStatus } from '../contracts/deployments';
 import type { DbOrTx } from '../db/client';
 import { metricFamily, type TSample } from '../domain/prometheus-text';
+import { predictionLogCounters } from './ingest-prediction-logs';
 import { feedbackCounters } from './record-feedback';
 
 /*
  * The control plane's Prometheus metrics (GET /api/metrics): alerts by kind and severity, the
- * latest drift figures per version and feature, feedback counters, deployments by status and
- * live workers. Read from the database on every scrape, so every replica reports the same gauges
+ * latest drift figures per version and feature, feedback and prediction-log ingest counters,
+ * deployments by status and live workers. Read from the database on every scrape, so every replica reports the same gauges
  * (the feedback counters are per process, as Prometheus counters are).
  */
 
@@ -42,6 +43,7 @@ export async function renderControlPlaneMetrics(db: DbOrTx, now: Date = new Date
   };
   const driftLabels = (d: (typeof drift)[number]) => ({ model: d.model, version: String(d.version), feature: d.feature, window: d.windowS === 3600 ? '1h' : `${d.windowS / 60}m` });
   const counters = feedbackCounters();
+  const logs = predictionLogCounters();
   const strategies = ['blue_green', 'canary', 'ab_test'];
 
   return (
@@ -55,6 +57,11 @@ export async function renderControlPlaneMetrics(db: DbOrTx, now: Date = new Date
       metricFamily('ballast_feedback_outcomes_total', 'counter', 'Feedback outcomes received by this process: recorded, or duplicates left unchanged.', [
         { labels: { result: 'recorded' }, value: counters.recorded },
         { labels: { result: 'duplicate' }, value: counters.duplicate },
+      ]),
+      metricFamily('ballast_prediction_log_records_accepted_total', 'counter', 'Prediction-log records ingest stored or found already stored (replays), in this process.', [{ value: logs.accepted }]),
+      metricFamily('ballast_prediction_log_records_rejected_total', 'counter', 'Prediction-log records ingest refused by index (this process): invalid, or naming a model version the registry does not know.', [
+        { labels: { reason: 'invalid' }, value: logs.invalid },
+        { labels: { reason: 'unknown_version' }, value: logs.unknownVersion },
       ]),
       metricFamily(
         'ballast_deployments',

@@ -154,14 +154,15 @@ describe('prediction-log ingest', () => {
     inputs: [item, 0.5, -1, 2],
   });
 
-  it('stores a batch in one statement, dedupes replays, and refuses unknown versions naming them', async () => {
+  it('stores a batch in one statement, dedupes replays, and refuses unknown versions by index', async () => {
     const name = await newModel(p);
     const v = await addVersion(p, name);
     const records = [0, 1, 2].map((i) => record(name, v.version, 'req-1', i));
     const first = await post('/api/worker/v1/prediction-logs', { worker_id: 'w1', records });
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ accepted: 3 });
-    expect(await (await post('/api/worker/v1/prediction-logs', { worker_id: 'w1', records })).json()).toEqual({ accepted: 0 });
+    expect(await first.json()).toEqual({ accepted: 3, rejected: [] });
+    // A replay is accepted again (the records are stored) without a second copy.
+    expect(await (await post('/api/worker/v1/prediction-logs', { worker_id: 'w1', records })).json()).toEqual({ accepted: 3, rejected: [] });
     const rows = await testDb().db.predictionLog.findMany({ where: { requestId: 'req-1' }, orderBy: { item: 'asc' } });
     expect(rows.map((r) => [r.item, r.modelVersionId, r.prediction, r.label, r.routingKey, r.inputs, r.workerId])).toEqual([
       [0, v.id, 1, null, 'user-0', [0, 0.5, -1, 2], 'w1'],
@@ -169,10 +170,10 @@ describe('prediction-log ingest', () => {
       [2, v.id, 1, null, 'user-2', [2, 0.5, -1, 2], 'w1'],
     ]);
 
-    const bad = await post('/api/worker/v1/prediction-logs', { worker_id: 'w1', records: [record(name, v.version, 'req-2'), record(name, 42, 'req-2', 1)] });
-    expect(bad.status).toBe(400);
-    expect(JSON.stringify(await bad.json())).toContain(`${name} v42`);
-    expect(await testDb().db.predictionLog.count({ where: { requestId: 'req-2' } })).toBe(0);
+    const mixed = await post('/api/worker/v1/prediction-logs', { worker_id: 'w1', records: [record(name, v.version, 'req-2'), record(name, 42, 'req-2', 1)] });
+    expect(mixed.status).toBe(200);
+    expect(await mixed.json()).toEqual({ accepted: 1, rejected: [{ index: 1, reason: `unknown model version: ${name} v42 is not in the registry` }] });
+    expect((await testDb().db.predictionLog.findMany({ where: { requestId: 'req-2' } })).map((r) => r.item)).toEqual([0]);
 
     const tooMany = Array.from({ length: 5_001 }, (_, i) => record(name, v.version, 'req-3', i));
     expect((await post('/api/worker/v1/prediction-logs', { worker_id: 'w1', records: tooMany })).status).toBe(400);
@@ -183,7 +184,7 @@ describe('prediction-log ingest', () => {
     const name = await newModel(p);
     const v = await addVersion(p, name);
     const records = Array.from({ length: 5_000 }, (_, i) => record(name, v.version, `bulk-${i}`));
-    expect(await (await post('/api/worker/v1/prediction-logs', { worker_id: 'w2', records })).json()).toEqual({ accepted: 5_000 });
+    expect(await (await post('/api/worker/v1/prediction-logs', { worker_id: 'w2', records })).json()).toEqual({ accepted: 5_000, rejected: [] });
   });
 });
 
