@@ -2,10 +2,14 @@ import type { ZodType } from 'zod';
 import { hasScope, type TScope } from '../auth/permissions';
 import type { TPrincipal } from '../auth/principal';
 import { resolvePrincipal } from '../auth/resolve-principal';
+import { findUnsafeJson } from '../contracts/safe-text';
 import { formatZodIssues } from '../contracts/zod-issues';
 import { db, type Db } from '../db/client';
-import { DomainError, INTERNAL_ERROR_MESSAGE, isDomainError } from '../domain/errors';
+import { domainErrorOf } from '../db/storage-errors';
+import { DomainError, INTERNAL_ERROR_MESSAGE } from '../domain/errors';
 import { newRequestId } from '../services/service-context';
+import { DEFAULT_MAX_BODY_BYTES, readBodyText } from './read-body';
+import { strictSearchParams } from '../domain/percent-decoding';
 
 export interface RestArgs<B, Q> {
   request: Request;
@@ -26,7 +30,7 @@ export interface RestSpec<B, Q, R> {
   body?: ZodType<B>;
   query?: ZodType<Q>;
   response?: ZodType<R>;
-  /** Largest accepted body in bytes (default 1 MiB). */
+  /** Largest accepted body in bytes (default 1 MiB); larger ones, chunked included, get 413 before they are read in full. */
   maxBodyBytes?: number;
   status?: number;
   errorBody?: ErrorBody;
@@ -51,19 +55,21 @@ export function restHandler<B = undefined, Q = undefined, R = unknown>(
     const headers = { 'x-request-id': requestId };
     try {
       const principal = await authenticate(request, spec.scope);
-      const body = spec.body ? await parseBody(request, spec.body, spec.maxBodyBytes ?? 1 << 20) : (undefined as B);
+      const body = spec.body ? await parseBody(request, spec.body, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : (undefined as B);
       const query = spec.query ? parseQuery(request, spec.query) : (undefined as Q);
       const params = (await context?.params) ?? {};
       const result = await fn({ request, principal, body, query, params, requestId, db: db() });
       if (result instanceof Response) return result;
       const payload = spec.response ? spec.response.parse(result) : result;
       return Response.json(payload ?? {}, { status: spec.status ?? 200, headers });
-    } catch (err) {
-      if (isDomainError(err)) {
+    } catch (caught) {
+      // Domain refusals, and database refusals the request caused (a duplicate, a value past its column), keep their 4xx.
+      const err = domainErrorOf(caught);
+      if (err) {
         const extra: Record<string, string> = err.code === 'TOO_MANY_REQUESTS' ? { 'retry-after': '60' } : {};
         return Response.json(errorBody(err), { status: err.httpStatus, headers: { ...headers, ...extra } });
       }
-      console.error(`[rest] ${request.method} ${new URL(request.url).pathname} failed (request ${requestId})`, err);
+      console.error(`[rest] ${request.method} ${new URL(request.url).pathname} failed (request ${requestId})`, caught);
       return Response.json(errorBody(new DomainError('INTERNAL', INTERNAL_ERROR_MESSAGE)), { status: 500, headers });
     }
   };
@@ -80,28 +86,30 @@ async function authenticate(request: Request, scope: TScope | null): Promise<TPr
 }
 
 async function parseBody<B>(request: Request, schema: ZodType<B>, maxBytes: number): Promise<B> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `request body is ${declared} bytes; the limit is ${maxBytes}`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `request body is over the ${maxBytes}-byte limit`);
+  const text = await readBodyText(request, maxBytes);
   let json: unknown;
   try {
     json = text === '' ? {} : JSON.parse(text);
   } catch (err) {
     throw new DomainError('BAD_REQUEST', `request body is not valid JSON (${(err as Error).message})`);
   }
+  refuseUnsafeJson(json, 'request body');
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new DomainError('BAD_REQUEST', `invalid request body: ${formatZodIssues(parsed.error).join('; ')}`, { issues: formatZodIssues(parsed.error) });
   return parsed.data;
 }
 
+/** The floor under every schema: no string a column cannot store, no nesting deep enough to hurt. */
+function refuseUnsafeJson(value: unknown, what: string): void {
+  const unsafe = findUnsafeJson(value);
+  if (!unsafe) return;
+  const issue = unsafe.path ? `${unsafe.path}: ${unsafe.problem}` : unsafe.problem;
+  throw new DomainError('BAD_REQUEST', `invalid ${what}: ${issue}`, { issues: [issue] });
+}
+
 function parseQuery<Q>(request: Request, schema: ZodType<Q>): Q {
-  const params = new URL(request.url).searchParams;
-  const raw: Record<string, string | string[]> = {};
-  for (const key of new Set(params.keys())) {
-    const all = params.getAll(key);
-    raw[key] = all.length > 1 ? all : all[0]!;
-  }
+  const raw = strictSearchParams(new URL(request.url).search);
+  refuseUnsafeJson(raw, 'query');
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new DomainError('BAD_REQUEST', `invalid query: ${formatZodIssues(parsed.error).join('; ')}`);
   return parsed.data;
