@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZCanaryOptions } from './canary-options';
 import { TEXT_LIMITS, zSafeText, ZSafeId, ZSafeName } from './safe-text';
-import { zInt4, ZVersionNumber } from './safe-number';
+import { zInt4, zInt4String, ZVersionNumber } from './safe-number';
 
 /*
  * The model registry's contracts: the artifact pieces a complete version carries (signature,
@@ -165,6 +165,11 @@ export type TCreateModelVersionInput = z.input<typeof ZCreateModelVersionInput>;
 
 export const ZVersionRef = z.object({ modelName: ZModelName, version: ZVersionNumber });
 export type TVersionRef = z.infer<typeof ZVersionRef>;
+/**
+ * `/models/[name]/versions/[version]` as REST routes receive it: strings, as Next decodes them.
+ * Any safe name, not only ZModelName's: models registered through MLflow may have spaces.
+ */
+export const ZVersionPathParams = z.object({ name: ZSafeName, version: zInt4String({ min: 1 }) });
 
 export const ZRequestPromotionInput = ZVersionRef.extend({
   comment: z.string().max(5000).default(''),

@@ -20,3 +20,13 @@ describe('zInt4', () => {
     expect(limit.parse(500)).toBe(500);
   });
 });
+
+describe('zInt4String', () => {
+  it('reads a decimal segment and applies the int4 rules', async () => {
+    const { zInt4String } = await import('./safe-number');
+    const version = zInt4String({ min: 1 });
+    expect(version.parse('7')).toBe(7);
+    expect(version.safeParse('2147483648').error?.issues[0]?.message).toBe('must be at most 2147483647 (it is stored as a 32-bit integer)');
+    for (const bad of ['1e3', 'NaN', '', ' 1', '0x10', '1.5', '9'.repeat(400)]) expect(version.safeParse(bad).success, bad).toBe(false);
+  });
+});

@@ -21,3 +21,12 @@ export function zInt4(opts: { min?: number; max?: number } = {}) {
 
 /** A model version number: 1 .. 2^31-1. */
 export const ZVersionNumber = zInt4({ min: 1 });
+
+/** A path segment or query value holding an int4 (`/versions/3`): digits only, then the same range rules. */
+export function zInt4String(opts: { min?: number; max?: number } = {}) {
+  return z
+    .string()
+    .regex(/^-?\d{1,12}$/, 'must be an integer')
+    .transform(Number)
+    .pipe(zInt4(opts));
+}

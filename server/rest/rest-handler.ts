@@ -11,12 +11,15 @@ import { newRequestId } from '../services/service-context';
 import { DEFAULT_MAX_BODY_BYTES, readBodyText } from './read-body';
 import { strictSearchParams } from '../domain/percent-decoding';
 
-export interface RestArgs<B, Q> {
+type TRawParams = Record<string, string | string[]>;
+
+export interface RestArgs<B, Q, P = TRawParams> {
   request: Request;
   principal: TPrincipal;
   body: B;
   query: Q;
-  params: Record<string, string | string[]>;
+  /** The dynamic path segments, parsed by `spec.params` when the route gives one. */
+  params: P;
   requestId: string;
   db: Db;
 }
@@ -24,11 +27,13 @@ export interface RestArgs<B, Q> {
 /** How a family of routes shapes its errors (Ballast's own, or e.g. MLflow's). */
 export type ErrorBody = (err: DomainError) => unknown;
 
-export interface RestSpec<B, Q, R> {
+export interface RestSpec<B, Q, R, P = TRawParams> {
   /** The scope the caller needs; `null` marks a public route. */
   scope: TScope | null;
   body?: ZodType<B>;
   query?: ZodType<Q>;
+  /** The dynamic path segments (strings, as Next decodes them); a failure is a 400 naming the segment. */
+  params?: ZodType<P, TRawParams>;
   response?: ZodType<R>;
   /** Largest accepted body in bytes (default 1 MiB); larger ones, chunked included, get 413 before they are read in full. */
   maxBodyBytes?: number;
@@ -38,16 +43,16 @@ export interface RestSpec<B, Q, R> {
 
 const defaultErrorBody: ErrorBody = (err) => ({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
 
-type RouteContext = { params: Promise<Record<string, string | string[]>> };
+type RouteContext = { params: Promise<TRawParams> };
 
 /**
  * The one wrapper every REST route handler goes through: authentication (session or token),
  * the scope check, body and query parsing with zod, response validation, and the shared
  * error table (4xx messages kept, 5xx details logged and hidden).
  */
-export function restHandler<B = undefined, Q = undefined, R = unknown>(
-  spec: RestSpec<B, Q, R>,
-  fn: (args: RestArgs<B, Q>) => Promise<R | Response>,
+export function restHandler<B = undefined, Q = undefined, R = unknown, P = TRawParams>(
+  spec: RestSpec<B, Q, R, P>,
+  fn: (args: RestArgs<B, Q, P>) => Promise<R | Response>,
 ) {
   const errorBody = spec.errorBody ?? defaultErrorBody;
   return async (request: Request, context?: RouteContext): Promise<Response> => {
@@ -57,7 +62,7 @@ export function restHandler<B = undefined, Q = undefined, R = unknown>(
       const principal = await authenticate(request, spec.scope);
       const body = spec.body ? await parseBody(request, spec.body, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : (undefined as B);
       const query = spec.query ? parseQuery(request, spec.query) : (undefined as Q);
-      const params = (await context?.params) ?? {};
+      const params = parseParams((await context?.params) ?? {}, spec.params);
       const result = await fn({ request, principal, body, query, params, requestId, db: db() });
       if (result instanceof Response) return result;
       const payload = spec.response ? spec.response.parse(result) : result;
@@ -105,6 +110,14 @@ function refuseUnsafeJson(value: unknown, what: string): void {
   if (!unsafe) return;
   const issue = unsafe.path ? `${unsafe.path}: ${unsafe.problem}` : unsafe.problem;
   throw new DomainError('BAD_REQUEST', `invalid ${what}: ${issue}`, { issues: [issue] });
+}
+
+function parseParams<P>(raw: TRawParams, schema: ZodType<P, TRawParams> | undefined): P {
+  if (!schema) return raw as P;
+  refuseUnsafeJson(raw, 'path');
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new DomainError('BAD_REQUEST', `invalid path: ${formatZodIssues(parsed.error).join('; ')}`, { issues: formatZodIssues(parsed.error) });
+  return parsed.data;
 }
 
 function parseQuery<Q>(request: Request, schema: ZodType<Q>): Q {
