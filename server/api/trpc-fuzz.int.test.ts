@@ -176,6 +176,16 @@ describe('tRPC fuzz', () => {
     for (const p of mutations) requests.push({ label: `seed ${SEED}, ${p.path} as GET`, method: 'GET', path: `/api/trpc/${p.path}?input=${encodeURIComponent(JSON.stringify(wire(p.input)))}`, headers: identities.token });
     for (const p of procedures.slice(0, 20)) requests.push({ label: `seed ${SEED}, ${p.path} anonymous`, method: p.type === 'query' ? 'GET' : 'POST', path: `/api/trpc/${p.path}`, headers: { 'content-type': 'application/json' }, body: p.type === 'query' ? undefined : Buffer.from(JSON.stringify(wire(p.input))) });
 
+    // Credentials that are not: malformed bearer tokens and session cookies.
+    const badCredentials = [
+      ...['Bearer', 'Bearer a b', 'Basic dXNlcjpwYXNz', `Bearer ${'x'.repeat(8000)}`, 'Bearer blt_\u00ff\u00fe'].map((authorization) => ({ authorization })),
+      ...['%zz', '%E0%A4%A', '', 'not.a.jwt', 'x'.repeat(8000)].map((v) => ({ cookie: `next-auth.session-token=${v}` })),
+    ];
+    for (const [i, headers] of badCredentials.entries()) {
+      requests.push({ label: `seed ${SEED}, bad credentials ${i} (query)`, method: 'GET', path: '/api/trpc/models.list', headers });
+      requests.push({ label: `seed ${SEED}, bad credentials ${i} (mutation)`, method: 'POST', path: '/api/trpc/tokens.revoke', headers: { ...headers, 'content-type': 'application/json' }, body: Buffer.from('{"json":{"id":"00000000-0000-4000-8000-000000000000"}}') });
+    }
+
     const summary = await runFuzz(server.url, requests, { concurrency: 4 });
     console.log(formatFuzzSummary('tRPC', SEED, summary));
     expect(summary.requests).toBeGreaterThanOrEqual(1000);
