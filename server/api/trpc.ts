@@ -9,7 +9,6 @@ import { domainErrorOf } from '../db/storage-errors';
 import { DomainError, ERROR_TABLE, INTERNAL_ERROR_MESSAGE, isDomainError } from '../domain/errors';
 import { newRequestId } from '../services/service-context';
 import { findUnsafeJson } from '../contracts/safe-text';
-import { strictSearchParams } from '../domain/percent-decoding';
 import { formatZodIssues } from '../contracts/zod-issues';
 
 export interface TRPCMeta {
@@ -22,16 +21,7 @@ export function trpcErrorOf(err: DomainError): TRPCError {
   return new TRPCError({ code: ERROR_TABLE[err.code].trpc, message: err.message, cause: err });
 }
 
-export async function createTRPCContext(opts: { headers: Headers; url?: string }) {
-  // `?input=` as URLSearchParams reads it turns bytes that are not UTF-8 into U+FFFD silently.
-  if (opts.url) {
-    try {
-      strictSearchParams(new URL(opts.url).search);
-    } catch (err) {
-      if (isDomainError(err)) throw trpcErrorOf(err);
-      throw err;
-    }
-  }
+export async function createTRPCContext(opts: { headers: Headers }) {
   const requestId = opts.headers.get('x-request-id') ?? newRequestId();
   let principal: TPrincipal | null = null;
   let authError: string | null = null;

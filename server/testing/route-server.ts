@@ -48,6 +48,9 @@ export async function startRouteServer(routes: Record<string, TRouteModule>, por
   const compiled = Object.entries(routes).map(([p, m]) => compile(p, m));
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    // Next hands route handlers a query it parsed leniently and wrote again ("%zz" -> "%25zz",
+    // "%ff" -> U+FFFD), never the raw one: so do we, or tests would see what production never does.
+    if (url.search) url.search = new URLSearchParams(url.searchParams).toString();
     const method = (req.method ?? 'GET') as keyof TRouteModule;
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) {

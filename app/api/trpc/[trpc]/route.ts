@@ -19,7 +19,7 @@ const handler = (original: Request) => {
     endpoint: '/api/trpc',
     req,
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: req.headers, url: req.url }),
+    createContext: () => createTRPCContext({ headers: req.headers }),
   });
 };
 
