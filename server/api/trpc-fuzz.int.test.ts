@@ -176,6 +176,15 @@ describe('tRPC fuzz', () => {
     for (const p of mutations) requests.push({ label: `seed ${SEED}, ${p.path} as GET`, method: 'GET', path: `/api/trpc/${p.path}?input=${encodeURIComponent(JSON.stringify(wire(p.input)))}`, headers: identities.token });
     for (const p of procedures.slice(0, 20)) requests.push({ label: `seed ${SEED}, ${p.path} anonymous`, method: p.type === 'query' ? 'GET' : 'POST', path: `/api/trpc/${p.path}`, headers: { 'content-type': 'application/json' }, body: p.type === 'query' ? undefined : Buffer.from(JSON.stringify(wire(p.input))) });
 
+    // Dates at the ends of what JavaScript can hold, far past what timestamptz stores.
+    const datedInputs = procedures.filter((p) => p.input && Object.values(p.input as object).some((v) => v instanceof Date));
+    for (const p of datedInputs) {
+      for (const at of [new Date(-8.64e15), new Date(8.64e15), new Date(0)]) {
+        const input = Object.fromEntries(Object.entries(p.input as object).map(([k, v]) => [k, v instanceof Date ? at : v]));
+        requests.push({ label: `seed ${SEED}, ${p.path} with dates at ${at.toISOString()}`, method: 'GET', path: `/api/trpc/${p.path}?input=${encodeURIComponent(JSON.stringify(wire(input)))}`, headers: identities.token });
+      }
+    }
+
     // Credentials that are not: malformed bearer tokens and session cookies.
     const badCredentials = [
       ...['Bearer', 'Bearer a b', 'Basic dXNlcjpwYXNz', `Bearer ${'x'.repeat(8000)}`, 'Bearer blt_\u00ff\u00fe'].map((authorization) => ({ authorization })),

@@ -54,6 +54,11 @@ describe('domainErrorOf: database refusals the request caused', () => {
     expect(await refusal(db.$queryRawUnsafe(`SELECT '294277-01-01'::timestamptz`))).toMatchObject({ code: 'BAD_REQUEST' });
   });
 
+  it('a date before any timestamptz (22009, from the query builder) is a 400', async () => {
+    const err = await refusal(testDb().db.auditEvent.findMany({ where: { at: { gte: new Date(-8.64e15) } } }));
+    expect(err).toMatchObject({ code: 'BAD_REQUEST', message: 'a date or time is out of range' });
+  });
+
   it('updating a row that does not exist (P2025) is a 404', async () => {
     const err = await refusal(testDb().db.registeredModel.update({ where: { name: 'never-made' }, data: { description: 'x' } }));
     expect(err).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });

@@ -59,7 +59,9 @@ export const STORAGE_ERROR_TABLE: Readonly<Record<string, { code: TErrorCode; me
   // Numbers and dates past their column's range (int4 ids and versions, timestamps).
   P2020: { code: 'BAD_REQUEST', message: 'a value is out of range for its column' },
   '22003': { code: 'BAD_REQUEST', message: 'a number is out of range for its column' },
+  '22007': { code: 'BAD_REQUEST', message: 'a date or time is not in a valid format' },
   '22008': { code: 'BAD_REQUEST', message: 'a date or time is out of range' },
+  '22009': { code: 'BAD_REQUEST', message: 'a date or time is out of range' },
   // A value too large for an index (a 1 MB name), or in the wrong format for its column type.
   '54000': { code: 'BAD_REQUEST', message: 'a value is too large to be stored in an indexed column' },
   P2023: { code: 'BAD_REQUEST', message: 'a value has the wrong format for its column' },
