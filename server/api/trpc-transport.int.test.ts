@@ -1,11 +1,13 @@
 import { request } from 'node:http';
 import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import * as trpcRoute from '@/app/api/trpc/[trpc]/route';
 import { proxy } from '@/proxy';
 import { makeToken, makeUser, testDb } from '../testing/fixtures';
 import { sendRaw } from '../testing/fuzz/send-raw';
 import { startRouteServer, type TRouteServer } from '../testing/route-server';
+import { appRouter } from './root';
 
 // The tRPC route as Next runs it (real node:http, streamed bodies, the root proxy first):
 // body caps before a body is read in full, the input floor, int4 ranges and database refusals.
@@ -134,5 +136,21 @@ describe('tRPC ranges and database refusals', () => {
     expect(JSON.parse(res.body)).toEqual({
       error: { code: 'BAD_REQUEST', message: expect.stringMatching(/^path segment 3 \("models.get%E0%A4%A"\) is not valid percent-encoding/), details: { segment: 'models.get%E0%A4%A', position: 3 } },
     });
+  });
+});
+
+describe('tRPC error formatter', () => {
+  it('maps a database refusal raised outside any procedure (creating the context) through the same table', async () => {
+    const db = testDb().db;
+    await db.registeredModel.create({ data: { name: 'formatter-dup' } });
+    const refusal = await db.registeredModel.create({ data: { name: 'formatter-dup' } }).catch((e: unknown) => e);
+    const res = await fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req: new Request('http://localhost/api/trpc/models.list'),
+      router: appRouter,
+      createContext: () => Promise.reject(refusal),
+    });
+    expect(res.status).toBe(409);
+    expect(errorOf(await res.text())).toMatchObject({ message: 'a registered model with this name already exists', data: { code: 'CONFLICT', httpStatus: 409 } });
   });
 });
