@@ -36,6 +36,8 @@ const ZServerEnv = z.object({
   /** GET /api/metrics without credentials: on for a Prometheus on a trusted network; off (default) needs a token with monitoring:read. */
   BALLAST_METRICS_PUBLIC: z.enum(['on', 'off']).default('off'),
   ...WEBHOOK_ENV,
+  /** Largest tRPC request body (bytes), chunked included; larger ones get 413 before they are read in full. */
+  BALLAST_TRPC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

@@ -6,13 +6,20 @@ import type { TPrincipal } from '../auth/principal';
 import { assertSameSiteRequest } from '../auth/request-guard';
 import { resolvePrincipal } from '../auth/resolve-principal';
 import { db } from '../db/client';
-import { ERROR_TABLE, INTERNAL_ERROR_MESSAGE, isDomainError } from '../domain/errors';
+import { domainErrorOf } from '../db/storage-errors';
+import { DomainError, ERROR_TABLE, INTERNAL_ERROR_MESSAGE, isDomainError } from '../domain/errors';
 import { newRequestId } from '../services/service-context';
+import { findUnsafeJson } from '../contracts/safe-text';
 import { formatZodIssues } from '../contracts/zod-issues';
 
 export interface TRPCMeta {
   /** The scope a caller needs; omitted only on public procedures. */
   scope?: TScope;
+}
+
+/** A DomainError as tRPC throws it: its code from the one error table, its message kept. */
+export function trpcErrorOf(err: DomainError): TRPCError {
+  return new TRPCError({ code: ERROR_TABLE[err.code].trpc, message: err.message, cause: err });
 }
 
 export async function createTRPCContext(opts: { headers: Headers; request?: Pick<Request, 'method' | 'url'> }) {
@@ -47,6 +54,13 @@ const t = initTRPC
   .create({
     transformer: superjson,
     errorFormatter({ shape, error }) {
+      // Errors outside a procedure (creating the context reads the database) skip the middleware
+      // below; the same table maps them here, and the status follows data.httpStatus.
+      const mapped = error.code === 'INTERNAL_SERVER_ERROR' ? domainErrorOf(error.cause) : null;
+      if (mapped) {
+        const trpcCode = ERROR_TABLE[mapped.code].trpc;
+        return { ...shape, message: mapped.message, data: { ...shape.data, code: trpcCode, httpStatus: mapped.httpStatus, stack: undefined, zodIssues: undefined } };
+      }
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
       return {
         ...shape,
@@ -60,21 +74,32 @@ const t = initTRPC
     },
   });
 
-// Domain errors keep their message and get their code from the one error table; anything
-// unexpected is logged here and reaches the caller as a bare 500.
+// Domain errors, and database refusals the request caused (a duplicate name, a value past its
+// column), keep their message and get their code from the one error table; anything unexpected
+// is logged here and reaches the caller as a bare 500.
 const errorMapping = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    if (isDomainError(cause)) {
-      throw new TRPCError({ code: ERROR_TABLE[cause.code].trpc, message: cause.message, cause });
-    }
+    const mapped = domainErrorOf(cause);
+    if (mapped) throw trpcErrorOf(mapped);
     if (cause instanceof ZodError) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: formatZodIssues(cause).join('; '), cause });
     }
     if (result.error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path} failed`, result.error.cause ?? result.error);
   }
   return result;
+});
+
+// The floor under every input schema, before any of them runs: no string a column cannot store
+// (NUL, lone surrogates), no nesting deep enough to hurt a recursive reader; the 400 names the field.
+const safeInput = t.middleware(async ({ next, getRawInput }) => {
+  const unsafe = findUnsafeJson(await getRawInput());
+  if (unsafe) {
+    const issue = unsafe.path ? `${unsafe.path}: ${unsafe.problem}` : `input ${unsafe.problem}`;
+    throw new DomainError('BAD_REQUEST', issue, { issues: [issue] });
+  }
+  return next();
 });
 
 export const createTRPCRouter = t.router;
@@ -85,7 +110,7 @@ const crossSiteGuard = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(errorMapping).use(crossSiteGuard);
+export const publicProcedure = t.procedure.use(errorMapping).use(crossSiteGuard).use(safeInput);
 
 /** Signed in (or a valid token) and holding the scope the procedure's meta names. */
 export const protectedProcedure = publicProcedure.use(({ ctx, meta, next, path }) => {

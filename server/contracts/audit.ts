@@ -8,7 +8,7 @@ export const ZAuditQuery = z.object({
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   /** Opaque cursor: the id of the last event of the previous page. */
-  cursor: z.string().regex(/^\d+$/, 'must be a cursor returned by a previous page').optional(),
+  cursor: z.string().regex(/^\d{1,18}$/, 'must be a cursor returned by a previous page').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type TAuditQuery = z.infer<typeof ZAuditQuery>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZCanaryOptions } from './canary-options';
 import { ZModelName } from './model-registry';
+import { ZVersionNumber } from './safe-number';
 
 export { DEFAULT_CANARY_DURATION_S, DEFAULT_CANARY_PERCENT } from './canary-options';
 
@@ -18,7 +19,7 @@ export type TDeploymentStatus = z.infer<typeof ZDeploymentStatus>;
 export const ZCreateDeploymentInput = z.object({
   modelName: ZModelName,
   /** The candidate version. */
-  version: z.number().int().min(1),
+  version: ZVersionNumber,
   strategy: ZDeploymentStrategy.default('canary'),
   canary: ZCanaryOptions.optional(),
   /** A/B: percent of traffic for the production version (a) and the candidate (b); must sum to 100. */
@@ -49,7 +50,7 @@ export const ZDeploymentFigures = z.record(z.string(), z.union([z.number(), z.st
 /** Latency benchmark on request (promotion gate evidence): measured by a worker serving the model. */
 export const ZRequestBenchmarkInput = z.object({
   modelName: ZModelName,
-  version: z.number().int().min(1),
+  version: ZVersionNumber,
   batchSize: z.number().int().min(1).max(4096).optional(),
   iterations: z.number().int().min(10).max(100_000).default(200),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZCanaryOptions } from './canary-options';
-import { TEXT_LIMITS, zSafeText } from './safe-text';
+import { TEXT_LIMITS, zSafeText, ZSafeId, ZSafeName } from './safe-text';
+import { zInt4, zInt4String, ZVersionNumber } from './safe-number';
 
 /*
  * The model registry's contracts: the artifact pieces a complete version carries (signature,
@@ -28,9 +29,9 @@ export const ZAliasName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be 1
 /** One tensor dimension: a fixed size, a symbolic name (e.g. "batch"), or unknown (null). */
 export const ZTensorDim = z.union([z.number().int().min(0), z.string(), z.null()]);
 export const ZTensorSpec = z.object({
-  name: z.string(),
+  name: ZSafeName,
   /** ONNX element type in lower case: float32, float64, int64, int32, uint8, bool, string, float16, ... */
-  elemType: z.string(),
+  elemType: zSafeText({ min: 1, max: 64 }),
   /** null when the model leaves the rank unknown. */
   shape: z.array(ZTensorDim).nullable(),
 });
@@ -61,7 +62,7 @@ export const ZGoldenExamples = z.object({
   /** |observed - expected| <= absolute + relative * |expected| for every element. */
   tolerance: z.object({ absolute: z.number().min(0).default(1e-5), relative: z.number().min(0).default(0) }).default({ absolute: 1e-5, relative: 0 }),
   examples: z
-    .array(z.object({ name: z.string().optional(), inputs: z.record(z.string(), ZTensorValue), expected: z.record(z.string(), ZTensorValue) }))
+    .array(z.object({ name: zSafeText({ max: TEXT_LIMITS.name, kind: 'text' }).optional(), inputs: z.record(z.string(), ZTensorValue), expected: z.record(z.string(), ZTensorValue) }))
     .min(1, 'needs at least one example'),
 });
 export type TGoldenExamples = z.infer<typeof ZGoldenExamples>;
@@ -115,7 +116,7 @@ export const ZValidationCheckInput = z.object({
 });
 export const ZRecordValidationInput = z.object({
   modelName: ZModelName,
-  version: z.number().int().min(1),
+  version: ZVersionNumber,
   checks: z.array(ZValidationCheckInput).min(1).max(200),
 });
 export type TRecordValidationInput = z.input<typeof ZRecordValidationInput>;
@@ -123,17 +124,17 @@ export type TRecordValidationInput = z.input<typeof ZRecordValidationInput>;
 /** A latency benchmark as an inference worker reports it. */
 export const ZBenchmarkReport = z.object({
   hardware: z.string().trim().min(1).max(500),
-  batchSize: z.number().int().min(1),
+  batchSize: zInt4({ min: 1 }),
   p50Ms: z.number().min(0),
   p99Ms: z.number().min(0),
   throughput: z.number().min(0),
 });
-export const ZReportBenchmarkInput = ZBenchmarkReport.extend({ modelName: ZModelName, version: z.number().int().min(1) });
+export const ZReportBenchmarkInput = ZBenchmarkReport.extend({ modelName: ZModelName, version: ZVersionNumber });
 export type TReportBenchmarkInput = z.input<typeof ZReportBenchmarkInput>;
 
 // ---- Use-case inputs --------------------------------------------------------------------------
 
-const ZTags = z.array(z.object({ key: z.string().min(1).max(250), value: z.string().max(5000) })).max(100);
+const ZTags = z.array(z.object({ key: zSafeText({ min: 1, max: TEXT_LIMITS.key }), value: zSafeText({ max: 5000, kind: 'text' }) })).max(100);
 
 export const ZCreateModelInput = z.object({
   name: ZModelName,
@@ -141,14 +142,14 @@ export const ZCreateModelInput = z.object({
   slaClass: ZSlaClass.default('realtime'),
   tags: ZTags.default([]),
   /** Further owners by email; the creator is always an owner. */
-  ownerEmails: z.array(z.string().email()).max(50).default([]),
+  ownerEmails: z.array(z.string().max(254).email()).max(50).default([]),
 });
 export type TCreateModelInput = z.input<typeof ZCreateModelInput>;
 
 export const ZCreateModelVersionInput = z.object({
   modelName: ZModelName,
   /** The training run it comes from (32 hex digits or a uuid). */
-  runId: z.string().min(1).optional(),
+  runId: ZSafeId.optional(),
   /** MLflow's source, e.g. runs:/<run_id>/model or runs:/<run_id>/model.onnx. */
   source: z.string().max(2000).default(''),
   description: z.string().max(5000).default(''),
@@ -162,8 +163,13 @@ export const ZCreateModelVersionInput = z.object({
 });
 export type TCreateModelVersionInput = z.input<typeof ZCreateModelVersionInput>;
 
-export const ZVersionRef = z.object({ modelName: ZModelName, version: z.number().int().min(1) });
+export const ZVersionRef = z.object({ modelName: ZModelName, version: ZVersionNumber });
 export type TVersionRef = z.infer<typeof ZVersionRef>;
+/**
+ * `/models/[name]/versions/[version]` as REST routes receive it: strings, as Next decodes them.
+ * Any safe name, not only ZModelName's: models registered through MLflow may have spaces.
+ */
+export const ZVersionPathParams = z.object({ name: ZSafeName, version: zInt4String({ min: 1 }) });
 
 export const ZRequestPromotionInput = ZVersionRef.extend({
   comment: z.string().max(5000).default(''),

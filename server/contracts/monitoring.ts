@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZAlertKind, ZAlertSeverity, ZAlertStatus } from './alerts';
+import { ZVersionNumber } from './safe-number';
 
 /*
  * Monitoring contracts: A/B feedback (the public REST body), the monitoring reads the UI charts
@@ -57,15 +58,15 @@ export const ZTimeRange = z.object({
 });
 
 export const ZModelOverviewQuery = z.object({ modelName: ZName });
-export const ZVersionSeriesQuery = ZTimeRange.extend({ modelName: ZName, versions: z.array(z.number().int().min(1)).max(10).optional() });
+export const ZVersionSeriesQuery = ZTimeRange.extend({ modelName: ZName, versions: z.array(ZVersionNumber).max(10).optional() });
 export const ZDriftSeriesQuery = ZTimeRange.extend({
   modelName: ZName,
-  version: z.number().int().min(1),
+  version: ZVersionNumber,
   windowS: z.union([z.literal(300), z.literal(3600)]).default(300),
   features: z.array(z.string().min(1).max(200)).max(100).optional(),
 });
-export const ZConfidenceQuery = ZTimeRange.extend({ modelName: ZName, version: z.number().int().min(1), bins: z.number().int().min(2).max(100).default(20) });
-export const ZTrainingVsLiveQuery = z.object({ modelName: ZName, version: z.number().int().min(1), feature: z.string().min(1).max(200), windowS: z.union([z.literal(300), z.literal(3600)]).default(3600) });
+export const ZConfidenceQuery = ZTimeRange.extend({ modelName: ZName, version: ZVersionNumber, bins: z.number().int().min(2).max(100).default(20) });
+export const ZTrainingVsLiveQuery = z.object({ modelName: ZName, version: ZVersionNumber, feature: z.string().min(1).max(200), windowS: z.union([z.literal(300), z.literal(3600)]).default(3600) });
 
 // ---- Alerts -------------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DomainError, ERROR_TABLE, parseInput } from './errors';
+import { DomainError, ERROR_TABLE, parseInput, STORAGE_ERROR_TABLE } from './errors';
 
 describe('error table', () => {
   it('maps every code to a 4xx or 5xx status', () => {
@@ -21,5 +21,16 @@ describe('error table', () => {
       expect((err as DomainError).code).toBe('BAD_REQUEST');
       expect((err as DomainError).message).toBe('invalid input: name: is required; nested.n: must be an integer');
     }
+  });
+
+  it('maps every database refusal it lists to a 4xx: the request caused it', () => {
+    for (const [code, entry] of Object.entries(STORAGE_ERROR_TABLE)) {
+      expect(code, code).toMatch(/^(P\d{4}|[0-9A-Z]{5})$/);
+      expect(ERROR_TABLE[entry.code].http, code).toBeGreaterThanOrEqual(400);
+      expect(ERROR_TABLE[entry.code].http, code).toBeLessThan(500);
+    }
+    expect(STORAGE_ERROR_TABLE['23505']!.code).toBe('CONFLICT');
+    expect(STORAGE_ERROR_TABLE['22021']!.code).toBe('BAD_REQUEST');
+    expect(STORAGE_ERROR_TABLE['22003']!.code).toBe('BAD_REQUEST');
   });
 });

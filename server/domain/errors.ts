@@ -40,6 +40,39 @@ export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;
 }
 
+/**
+ * What a refusal by the database means for the caller, keyed by Prisma error code (P....) or
+ * PostgreSQL SQLSTATE. These are all caused by the request (a duplicate, a value no column can
+ * hold, a race with another request), so they are 4xx; anything not listed stays a 500. The
+ * Prisma-aware reading of an error (server/db/storage-errors.ts) only looks codes up here.
+ */
+export const STORAGE_ERROR_TABLE: Readonly<Record<string, { code: TErrorCode; message: string }>> = {
+  // Unique violation: concurrent creates of one name end here even when a service checked first.
+  P2002: { code: 'CONFLICT', message: 'already exists' },
+  '23505': { code: 'CONFLICT', message: 'already exists' },
+  // Value too long for a sized column.
+  P2000: { code: 'BAD_REQUEST', message: 'a value is longer than its column allows' },
+  '22001': { code: 'BAD_REQUEST', message: 'a value is longer than its column allows' },
+  // Text PostgreSQL cannot store: U+0000, or bytes that are not UTF-8.
+  '22021': { code: 'BAD_REQUEST', message: 'a text value is not valid UTF-8 or contains a NUL character (U+0000)' },
+  '22P05': { code: 'BAD_REQUEST', message: 'a text value has a character the database cannot store' },
+  // Numbers and dates past their column's range (int4 ids and versions, timestamps).
+  P2020: { code: 'BAD_REQUEST', message: 'a value is out of range for its column' },
+  '22003': { code: 'BAD_REQUEST', message: 'a number is out of range for its column' },
+  '22007': { code: 'BAD_REQUEST', message: 'a date or time is not in a valid format' },
+  '22008': { code: 'BAD_REQUEST', message: 'a date or time is out of range' },
+  '22009': { code: 'BAD_REQUEST', message: 'a date or time is out of range' },
+  // A value too large for an index (a 1 MB name), or in the wrong format for its column type.
+  '54000': { code: 'BAD_REQUEST', message: 'a value is too large to be stored in an indexed column' },
+  P2023: { code: 'BAD_REQUEST', message: 'a value has the wrong format for its column' },
+  '22P02': { code: 'BAD_REQUEST', message: 'a value has the wrong format for its column' },
+  // Another request changed or removed the same rows at the same time.
+  P2034: { code: 'CONFLICT', message: 'a concurrent change conflicted with this one; try again' },
+  '40001': { code: 'CONFLICT', message: 'a concurrent change conflicted with this one; try again' },
+  '40P01': { code: 'CONFLICT', message: 'a concurrent change conflicted with this one; try again' },
+  P2025: { code: 'NOT_FOUND', message: 'a record this needs does not exist (it may just have been removed)' },
+};
+
 /** 5xx messages may carry internals (SQL, paths): callers only ever see this. */
 export const INTERNAL_ERROR_MESSAGE = 'Internal error: the server logged the details. Try again, or contact an administrator.';
 

@@ -9,6 +9,7 @@ import { makeToken, testDb } from '../testing/fixtures';
 import { fuzzCases, NASTY_PATH_SEGMENTS } from '../testing/fuzz/fuzz-cases';
 import { sendRaw, type TRawRequest } from '../testing/fuzz/send-raw';
 import { tableChecksums } from '../testing/fuzz/table-checksums';
+import { proxy as appProxy } from '@/proxy';
 import { startRouteServer, type TRouteServer } from '../testing/route-server';
 
 /*
@@ -98,7 +99,7 @@ beforeAll(async () => {
     '/ajax-api/2.0/mlflow/[...path]': ajax,
     '/api/2.0/mlflow-artifacts/artifacts': proxy,
     '/api/2.0/mlflow-artifacts/artifacts/[...path]': proxy,
-  });
+  }, 0, { proxy: appProxy });
   // The Default experiment (id 0) would be a real target for a mutated id of 0.
   await testDb().db.experiment.deleteMany({ where: { id: 0 } });
   Object.assign(ids, await seedTracking('fuzz-exp', MODEL));

@@ -3,17 +3,24 @@ import { hasScope, type TScope } from '../auth/permissions';
 import type { TPrincipal } from '../auth/principal';
 import { assertSameSiteRequest } from '../auth/request-guard';
 import { resolvePrincipal } from '../auth/resolve-principal';
+import { findUnsafeJson } from '../contracts/safe-text';
 import { formatZodIssues } from '../contracts/zod-issues';
 import { db, type Db } from '../db/client';
-import { DomainError, INTERNAL_ERROR_MESSAGE, isDomainError } from '../domain/errors';
+import { domainErrorOf } from '../db/storage-errors';
+import { DomainError, INTERNAL_ERROR_MESSAGE } from '../domain/errors';
 import { newRequestId } from '../services/service-context';
+import { DEFAULT_MAX_BODY_BYTES, readBodyText } from './read-body';
+import { strictSearchParams } from '../domain/percent-decoding';
 
-export interface RestArgs<B, Q> {
+type TRawParams = Record<string, string | string[]>;
+
+export interface RestArgs<B, Q, P = TRawParams> {
   request: Request;
   principal: TPrincipal;
   body: B;
   query: Q;
-  params: Record<string, string | string[]>;
+  /** The dynamic path segments, parsed by `spec.params` when the route gives one. */
+  params: P;
   requestId: string;
   db: Db;
 }
@@ -21,15 +28,17 @@ export interface RestArgs<B, Q> {
 /** How a family of routes shapes its errors (Ballast's own, or e.g. MLflow's). */
 export type ErrorBody = (err: DomainError) => unknown;
 
-export interface RestSpec<B, Q, R> {
+export interface RestSpec<B, Q, R, P = TRawParams> {
   /** The scope the caller needs; `null` marks a public route. */
   scope: TScope | null;
   body?: ZodType<B>;
   query?: ZodType<Q>;
+  /** The dynamic path segments (strings, as Next decodes them); a failure is a 400 naming the segment. */
+  params?: ZodType<P, TRawParams>;
   response?: ZodType<R>;
   /** The body is bytes (an upload), not JSON: the cross-site guard then checks the origin only. */
   rawBody?: boolean;
-  /** Largest accepted body in bytes (default 1 MiB). */
+  /** Largest accepted body in bytes (default 1 MiB); larger ones, chunked included, get 413 before they are read in full. */
   maxBodyBytes?: number;
   status?: number;
   errorBody?: ErrorBody;
@@ -37,16 +46,16 @@ export interface RestSpec<B, Q, R> {
 
 const defaultErrorBody: ErrorBody = (err) => ({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
 
-type RouteContext = { params: Promise<Record<string, string | string[]>> };
+type RouteContext = { params: Promise<TRawParams> };
 
 /**
  * The one wrapper every REST route handler goes through: authentication (session or token),
  * the scope check, body and query parsing with zod, response validation, and the shared
  * error table (4xx messages kept, 5xx details logged and hidden).
  */
-export function restHandler<B = undefined, Q = undefined, R = unknown>(
-  spec: RestSpec<B, Q, R>,
-  fn: (args: RestArgs<B, Q>) => Promise<R | Response>,
+export function restHandler<B = undefined, Q = undefined, R = unknown, P = TRawParams>(
+  spec: RestSpec<B, Q, R, P>,
+  fn: (args: RestArgs<B, Q, P>) => Promise<R | Response>,
 ) {
   const errorBody = spec.errorBody ?? defaultErrorBody;
   return async (request: Request, context?: RouteContext): Promise<Response> => {
@@ -54,19 +63,21 @@ export function restHandler<B = undefined, Q = undefined, R = unknown>(
     const headers = { 'x-request-id': requestId };
     try {
       const principal = await authenticate(request, spec);
-      const body = spec.body ? await parseBody(request, spec.body, spec.maxBodyBytes ?? 1 << 20) : (undefined as B);
+      const body = spec.body ? await parseBody(request, spec.body, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : (undefined as B);
       const query = spec.query ? parseQuery(request, spec.query) : (undefined as Q);
-      const params = (await context?.params) ?? {};
+      const params = parseParams((await context?.params) ?? {}, spec.params);
       const result = await fn({ request, principal, body, query, params, requestId, db: db() });
       if (result instanceof Response) return result;
       const payload = spec.response ? spec.response.parse(result) : result;
       return Response.json(payload ?? {}, { status: spec.status ?? 200, headers });
-    } catch (err) {
-      if (isDomainError(err)) {
+    } catch (caught) {
+      // Domain refusals, and database refusals the request caused (a duplicate, a value past its column), keep their 4xx.
+      const err = domainErrorOf(caught);
+      if (err) {
         const extra: Record<string, string> = err.code === 'TOO_MANY_REQUESTS' ? { 'retry-after': '60' } : {};
         return Response.json(errorBody(err), { status: err.httpStatus, headers: { ...headers, ...extra } });
       }
-      console.error(`[rest] ${request.method} ${new URL(request.url).pathname} failed (request ${requestId})`, err);
+      console.error(`[rest] ${request.method} ${new URL(request.url).pathname} failed (request ${requestId})`, caught);
       return Response.json(errorBody(new DomainError('INTERNAL', INTERNAL_ERROR_MESSAGE)), { status: 500, headers });
     }
   };
@@ -84,28 +95,38 @@ async function authenticate(request: Request, { scope, rawBody }: { scope: TScop
 }
 
 async function parseBody<B>(request: Request, schema: ZodType<B>, maxBytes: number): Promise<B> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `request body is ${declared} bytes; the limit is ${maxBytes}`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `request body is over the ${maxBytes}-byte limit`);
+  const text = await readBodyText(request, maxBytes);
   let json: unknown;
   try {
     json = text === '' ? {} : JSON.parse(text);
   } catch (err) {
     throw new DomainError('BAD_REQUEST', `request body is not valid JSON (${(err as Error).message})`);
   }
+  refuseUnsafeJson(json, 'request body');
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new DomainError('BAD_REQUEST', `invalid request body: ${formatZodIssues(parsed.error).join('; ')}`, { issues: formatZodIssues(parsed.error) });
   return parsed.data;
 }
 
+/** The floor under every schema: no string a column cannot store, no nesting deep enough to hurt. */
+function refuseUnsafeJson(value: unknown, what: string): void {
+  const unsafe = findUnsafeJson(value);
+  if (!unsafe) return;
+  const issue = unsafe.path ? `${unsafe.path}: ${unsafe.problem}` : unsafe.problem;
+  throw new DomainError('BAD_REQUEST', `invalid ${what}: ${issue}`, { issues: [issue] });
+}
+
+function parseParams<P>(raw: TRawParams, schema: ZodType<P, TRawParams> | undefined): P {
+  if (!schema) return raw as P;
+  refuseUnsafeJson(raw, 'path');
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new DomainError('BAD_REQUEST', `invalid path: ${formatZodIssues(parsed.error).join('; ')}`, { issues: formatZodIssues(parsed.error) });
+  return parsed.data;
+}
+
 function parseQuery<Q>(request: Request, schema: ZodType<Q>): Q {
-  const params = new URL(request.url).searchParams;
-  const raw: Record<string, string | string[]> = {};
-  for (const key of new Set(params.keys())) {
-    const all = params.getAll(key);
-    raw[key] = all.length > 1 ? all : all[0]!;
-  }
+  const raw = strictSearchParams(new URL(request.url).search);
+  refuseUnsafeJson(raw, 'query');
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new DomainError('BAD_REQUEST', `invalid query: ${formatZodIssues(parsed.error).join('; ')}`);
   return parsed.data;

@@ -5,8 +5,9 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 
 /*
  * Test-only: App Router route handlers behind a real node:http server, as Next.js runs them
- * (Request in, Response out, dynamic segments as a params promise). Routes are given as
- * patterns like '/api/worker/v1/models/[name]/versions/[version]/artifact'.
+ * (Request in, Response out, dynamic segments as a params promise, the body streamed as it
+ * arrives, the root proxy.ts first when given). Routes are given as patterns like
+ * '/api/worker/v1/models/[name]/versions/[version]/artifact'.
  */
 
 type THandler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
@@ -32,35 +33,44 @@ function compile(pattern: string, module: TRouteModule): TCompiled {
   return { re: new RegExp(`^${source}$`), names, module };
 }
 
-// Next.js answers malformed percent-encoding before any handler runs; here the handler gets the
-// segment undecoded, so what is tested is the handler's own reading of its path (MLflow's routes
-// decode the pathname themselves), not a test-server crash.
-function decodeParam(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 export interface TRouteServer {
   url: string;
   server: Server;
   close(): Promise<void>;
 }
 
-export async function startRouteServer(routes: Record<string, TRouteModule>, port = 0): Promise<TRouteServer> {
+export interface TRouteServerOptions {
+  /** The app's proxy.ts (`proxy`), run before routing as Next runs it: a Response ends the request there. */
+  proxy?: (request: Request) => Response | undefined | Promise<Response | undefined>;
+}
+
+export async function startRouteServer(routes: Record<string, TRouteModule>, port = 0, opts: TRouteServerOptions = {}): Promise<TRouteServer> {
   const compiled = Object.entries(routes).map(([p, m]) => compile(p, m));
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    // Next hands route handlers a query it parsed leniently and wrote again ("%zz" -> "%25zz",
+    // "%ff" -> U+FFFD), never the raw one: so do we, or tests would see what production never does.
+    if (url.search) url.search = new URLSearchParams(url.searchParams).toString();
     const method = (req.method ?? 'GET') as keyof TRouteModule;
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (typeof v === 'string') headers.set(k, v);
+      else if (Array.isArray(v)) for (const item of v) headers.append(k, item);
+    }
+    // Streamed like Next's, so a handler that stops reading at a cap really stops the upload.
+    const hasBody = method !== 'GET' && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
+    const body = hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined;
+    const request = new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
+    const proxied = opts.proxy ? await opts.proxy(request) : undefined;
+    if (proxied) return send(res, proxied);
     let handler: THandler | undefined;
     const params: Record<string, string> = {};
     for (const c of compiled) {
       const m = c.re.exec(url.pathname);
       if (!m) continue;
       handler = c.module[method];
-      c.names.forEach((n, i) => (params[n] = decodeParam(m[i + 1]!)));
+      // Throws on malformed %-escapes, as Next's own decoding does (Next answers that with a bare 500).
+      c.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
       break;
     }
     if (!handler) {
@@ -68,15 +78,9 @@ export async function startRouteServer(routes: Record<string, TRouteModule>, por
       res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${url.pathname}` } }));
       return;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (typeof v === 'string') headers.set(k, v);
-      else if (Array.isArray(v)) for (const item of v) headers.append(k, item);
-    }
-    const hasBody = method !== 'GET' && chunks.length > 0;
-    const response = await handler(new Request(url, { method, headers, body: hasBody ? Buffer.concat(chunks) : undefined }), { params: Promise.resolve(params) });
+    return send(res, await handler(request, { params: Promise.resolve(params) }));
+  };
+  const send = (res: ServerResponse, response: Response) => {
     const out: Record<string, string> = {};
     response.headers.forEach((value, key) => {
       if (key !== 'content-length' && key !== 'transfer-encoding') out[key] = value;

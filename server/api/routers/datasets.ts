@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZSafeName } from '../../contracts/safe-text';
 import { ZRegisterDatasetVersionInput } from '../../contracts/tracking';
 import { getDataset, listDatasets } from '../../services/list-datasets';
 import { registerDatasetVersion } from '../../services/register-dataset-version';
@@ -10,7 +11,7 @@ export const datasetsRouter = createTRPCRouter({
   /** A dataset, its versions and each version's lineage (the runs that read it). */
   get: protectedProcedure
     .meta({ scope: 'dataset:read' })
-    .input(z.object({ name: z.string().min(1) }))
+    .input(z.object({ name: ZSafeName }))
     .query(({ ctx, input }) => getDataset(ctx.db, input.name)),
   registerVersion: protectedProcedure
     .meta({ scope: 'dataset:write' })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS, zSafeText, ZSafeId } from '../../contracts/safe-text';
 import { getExperiment } from '../../services/get-experiment';
 import { searchExperiments } from '../../services/search-experiments';
 import { summarizeExperiments } from '../../services/summarize-experiments';
@@ -7,7 +8,7 @@ import { createTRPCRouter, protectedProcedure } from '../trpc';
 export const experimentsRouter = createTRPCRouter({
   list: protectedProcedure
     .meta({ scope: 'experiment:read' })
-    .input(z.object({ filter: z.string().optional(), includeDeleted: z.boolean().default(false) }).default({ includeDeleted: false }))
+    .input(z.object({ filter: zSafeText({ max: TEXT_LIMITS.text, kind: 'text' }).optional(), includeDeleted: z.boolean().default(false) }).default({ includeDeleted: false }))
     .query(({ ctx, input }) =>
       searchExperiments(ctx.db, { filter: input.filter, view_type: input.includeDeleted ? 'ALL' : 'ACTIVE_ONLY', max_results: 50_000, order_by: ['name ASC'] }),
     ),
@@ -15,6 +16,6 @@ export const experimentsRouter = createTRPCRouter({
   summaries: protectedProcedure.meta({ scope: 'experiment:read' }).query(({ ctx }) => summarizeExperiments(ctx.db)),
   get: protectedProcedure
     .meta({ scope: 'experiment:read' })
-    .input(z.object({ experimentId: z.string().min(1) }))
+    .input(z.object({ experimentId: ZSafeId }))
     .query(({ ctx, input }) => getExperiment(ctx.db, input.experimentId)),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ZCreateModelInput, ZCreateModelVersionInput, ZModelName, ZRecordValidationInput, ZSlaClass } from '../../contracts/model-registry';
+import { ZAliasName, ZCreateModelInput, ZCreateModelVersionInput, ZModelName, ZRecordValidationInput, ZSlaClass } from '../../contracts/model-registry';
+import { ZVersionNumber } from '../../contracts/safe-number';
 import { createModelVersion } from '../../services/create-model-version';
 import { createRegisteredModel } from '../../services/create-registered-model';
 import { aliasVersionAt, getModelDetails, listRegisteredModels } from '../../services/read-model-registry';
@@ -19,7 +20,7 @@ export const modelsRouter = createTRPCRouter({
   /** Which version an alias (default production) pointed to at a given time. */
   servedAt: protectedProcedure
     .meta({ scope: 'model:read' })
-    .input(z.object({ name: ZModelName, at: z.coerce.date(), alias: z.string().optional() }))
+    .input(z.object({ name: ZModelName, at: z.coerce.date(), alias: ZAliasName.optional() }))
     .query(({ ctx, input }) => aliasVersionAt(ctx.db, { modelName: input.name, at: input.at, alias: input.alias })),
   create: protectedProcedure
     .meta({ scope: 'model:write' })
@@ -49,7 +50,7 @@ export const modelsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => deleteRegisteredModelTag(serviceContext(ctx), input)),
   setOwners: protectedProcedure
     .meta({ scope: 'model:approve' })
-    .input(z.object({ name: ZModelName, ownerEmails: z.array(z.string()) }))
+    .input(z.object({ name: ZModelName, ownerEmails: z.array(z.string().max(254)).max(50) }))
     .mutation(({ ctx, input }) => setModelOwners(serviceContext(ctx), input)),
   createVersion: protectedProcedure
     .meta({ scope: 'model:write' })
@@ -61,10 +62,10 @@ export const modelsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => recordValidationResults(serviceContext(ctx), input)),
   setAlias: protectedProcedure
     .meta({ scope: 'model:write' })
-    .input(z.object({ modelName: ZModelName, alias: z.string(), version: z.number().int() }))
+    .input(z.object({ modelName: ZModelName, alias: ZAliasName, version: ZVersionNumber }))
     .mutation(({ ctx, input }) => setModelAlias(serviceContext(ctx), input)),
   deleteAlias: protectedProcedure
     .meta({ scope: 'model:write' })
-    .input(z.object({ modelName: ZModelName, alias: z.string() }))
+    .input(z.object({ modelName: ZModelName, alias: ZAliasName }))
     .mutation(({ ctx, input }) => deleteModelAlias(serviceContext(ctx), input)),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZSafeId } from '../../contracts/safe-text';
 import { ZMetricSeriesInput, ZRunCompareInput, ZRunListInput } from '../../contracts/tracking';
 import { getMetricSeries } from '../../services/get-metric-series';
 import { listRunKeys } from '../../services/list-run-keys';
@@ -15,11 +16,11 @@ export const runsRouter = createTRPCRouter({
   /** The metric, param and tag keys of an experiment's runs (the runs table's column chooser). */
   keys: protectedProcedure
     .meta({ scope: 'experiment:read' })
-    .input(z.object({ experimentId: z.string().min(1) }))
+    .input(z.object({ experimentId: ZSafeId }))
     .query(({ ctx, input }) => listRunKeys(ctx.db, input.experimentId)),
   get: protectedProcedure
     .meta({ scope: 'experiment:read' })
-    .input(z.object({ runId: z.string().min(1) }))
+    .input(z.object({ runId: ZSafeId }))
     .query(({ ctx, input }) => getRunDetails(ctx.db, input.runId)),
   compare: protectedProcedure
     .meta({ scope: 'experiment:read' })
