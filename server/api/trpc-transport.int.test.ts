@@ -21,7 +21,8 @@ beforeAll(async () => {
   admin = (await makeToken('admin', ['admin'])).bearer;
   const engineer = await makeUser('engineer');
   const jwt = await encode({ token: { sub: engineer.id, email: engineer.email }, secret: process.env.NEXTAUTH_SECRET! });
-  session = { cookie: `next-auth.session-token=${jwt}` };
+  // A browser session: same-origin Origin, as the cross-site guard requires of signed-in mutations.
+  session = { cookie: `next-auth.session-token=${jwt}`, origin: server.url };
 });
 afterAll(() => server?.close());
 

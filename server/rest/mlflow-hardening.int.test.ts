@@ -38,7 +38,8 @@ const post = (endpoint: string, body: Json) => call('POST', endpoint, body);
 const get = (endpoint: string, query: Json) => call('GET', endpoint, query);
 
 beforeAll(async () => {
-  auth = (await makeToken('admin', ['ingest'])).bearer;
+  // An admin token: renaming and tagging a registered model are owner actions (model:approve).
+  auth = (await makeToken('admin', ['admin'])).bearer;
   server = await startRouteServer({ '/api/2.0/mlflow/[...path]': mlflow });
   experimentId = (await post('experiments/create', { name: 'hardening' })).json.experiment_id;
   runId = (await post('runs/create', { experiment_id: experimentId, start_time: 1_700_000_000_000 })).json.run.info.run_id;

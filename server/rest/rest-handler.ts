@@ -38,6 +38,11 @@ export interface RestSpec<B, Q, R, P = TRawParams> {
   response?: ZodType<R>;
   /** The body is bytes (an upload), not JSON: the cross-site guard then checks the origin only. */
   rawBody?: boolean;
+  /**
+   * The service judges the body's records one by one (prediction-log ingest), so a bad record
+   * must not refuse its batch here: the NUL / depth floor is left to each record's schema.
+   */
+  judgesEachRecord?: boolean;
   /** Largest accepted body in bytes (default 1 MiB); larger ones, chunked included, get 413 before they are read in full. */
   maxBodyBytes?: number;
   status?: number;
@@ -63,7 +68,7 @@ export function restHandler<B = undefined, Q = undefined, R = unknown, P = TRawP
     const headers = { 'x-request-id': requestId };
     try {
       const principal = await authenticate(request, spec);
-      const body = spec.body ? await parseBody(request, spec.body, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : (undefined as B);
+      const body = spec.body ? await parseBody(request, spec.body, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, !spec.judgesEachRecord) : (undefined as B);
       const query = spec.query ? parseQuery(request, spec.query) : (undefined as Q);
       const params = parseParams((await context?.params) ?? {}, spec.params);
       const result = await fn({ request, principal, body, query, params, requestId, db: db() });
@@ -94,7 +99,7 @@ async function authenticate(request: Request, { scope, rawBody }: { scope: TScop
   return principal;
 }
 
-async function parseBody<B>(request: Request, schema: ZodType<B>, maxBytes: number): Promise<B> {
+async function parseBody<B>(request: Request, schema: ZodType<B>, maxBytes: number, floor: boolean): Promise<B> {
   const text = await readBodyText(request, maxBytes);
   let json: unknown;
   try {
@@ -102,7 +107,7 @@ async function parseBody<B>(request: Request, schema: ZodType<B>, maxBytes: numb
   } catch (err) {
     throw new DomainError('BAD_REQUEST', `request body is not valid JSON (${(err as Error).message})`);
   }
-  refuseUnsafeJson(json, 'request body');
+  if (floor) refuseUnsafeJson(json, 'request body');
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new DomainError('BAD_REQUEST', `invalid request body: ${formatZodIssues(parsed.error).join('; ')}`, { issues: formatZodIssues(parsed.error) });
   return parsed.data;
