@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -129,4 +130,29 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     if (Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) total += Number(m[3]);
   }
   return total;
+}
+
+export interface TWorkerChild {
+  child: ChildProcess;
+  url: string;
+  /** Everything the process has printed so far (stdout and stderr). */
+  output(): string;
+}
+
+/**
+ * `npm run worker` as a real process (inference-worker/main.ts) on an ephemeral loopback port,
+ * with the given environment on top of this one; resolves once it listens.
+ */
+export async function spawnWorkerProcess(env: Record<string, string>, timeoutMs = 40_000): Promise<TWorkerChild> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', 'main.ts')], {
+    env: { ...process.env, BALLAST_WORKER_PORT: '0', BALLAST_WORKER_HOST: '127.0.0.1', BALLAST_WORKER_EXECUTION_PROVIDER: 'cpu', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  await waitFor(() => /listening on (http:\/\/\S+)/.test(output) || child.exitCode !== null, 'the worker to listen', timeoutMs);
+  const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+  if (!url) throw new Error(`the worker exited before listening:\n${output}`);
+  return { child, url, output: () => output };
 }

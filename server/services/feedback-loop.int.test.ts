@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as desiredStateRoute from '@/app/api/worker/v1/desired-state/route';
 import * as heartbeatRoute from '@/app/api/worker/v1/heartbeat/route';
 import * as artifactRoute from '@/app/api/worker/v1/models/[name]/versions/[version]/artifact/route';
 import * as logsRoute from '@/app/api/worker/v1/prediction-logs/route';
-import { metricValue, postJson, tempDir, waitFor } from '@/inference-worker/testing/harness';
+import { metricValue, postJson, spawnWorkerProcess, tempDir, waitFor, type TWorkerChild } from '@/inference-worker/testing/harness';
 import { addVersion, makeRegistryPeople, newModel } from '../testing/deployment-fixtures';
 import { makeToken, testDb } from '../testing/fixtures';
 import { startRouteServer, type TRouteServer } from '../testing/route-server';
@@ -26,8 +24,7 @@ vi.hoisted(async () => {
 });
 
 let server: TRouteServer;
-let child: ChildProcess | undefined;
-let output = '';
+let worker: TWorkerChild | undefined;
 let workerUrl = '';
 let workerToken = '';
 let modelName = '';
@@ -45,30 +42,20 @@ beforeAll(async () => {
     '/api/worker/v1/prediction-logs': logsRoute,
     '/api/worker/v1/models/[name]/versions/[version]/artifact': artifactRoute,
   });
-  child = spawn(process.execPath, ['--import', 'tsx', path.resolve('inference-worker/main.ts')], {
-    env: {
-      ...process.env,
-      BALLAST_CONTROL_PLANE_URL: server.url,
-      BALLAST_WORKER_TOKEN: workerToken,
-      BALLAST_WORKER_MODELS: `${modelName}@production`,
-      BALLAST_WORKER_PORT: '0',
-      BALLAST_WORKER_HOST: '127.0.0.1',
-      BALLAST_WORKER_DATA_DIR: tempDir('loop-worker'),
-      BALLAST_WORKER_EXECUTION_PROVIDER: 'cpu',
-      BALLAST_WORKER_LOG_FLUSH_MS: '200',
-      BALLAST_WORKER_POLL_INTERVAL_MS: '500',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  worker = await spawnWorkerProcess({
+    BALLAST_CONTROL_PLANE_URL: server.url,
+    BALLAST_WORKER_TOKEN: workerToken,
+    BALLAST_WORKER_MODELS: `${modelName}@production`,
+    BALLAST_WORKER_DATA_DIR: tempDir('loop-worker'),
+    BALLAST_WORKER_LOG_FLUSH_MS: '200',
+    BALLAST_WORKER_POLL_INTERVAL_MS: '500',
   });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  await waitFor(() => /listening on (http:\/\/\S+)/.test(output), `the worker to listen; output: ${output}`, 40_000);
-  workerUrl = /listening on (http:\/\/\S+)/.exec(output)![1]!;
+  workerUrl = worker.url;
   await waitFor(async () => ((await (await fetch(`${workerUrl}/health`)).json()) as { status: string }).status === 'ok', 'the model to load', 40_000);
 }, 90_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (worker && worker.child.exitCode === null) worker.child.kill('SIGKILL');
   await server?.close();
 });
 
