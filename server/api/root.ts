@@ -3,6 +3,7 @@ import { auditRouter } from './routers/audit';
 import { datasetsRouter } from './routers/datasets';
 import { deploymentsRouter } from './routers/deployments';
 import { experimentsRouter } from './routers/experiments';
+import { jobsRouter } from './routers/jobs';
 import { modelsRouter } from './routers/models';
 import { monitoringRouter } from './routers/monitoring';
 import { promotionsRouter } from './routers/promotions';
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   workers: workersRouter,
   alerts: alertsRouter,
   monitoring: monitoringRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

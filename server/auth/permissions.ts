@@ -20,6 +20,8 @@ export const SCOPES = [
   'audit:read',
   'token:manage',
   'user:manage',
+  // The background jobs' runs and errors (settings > Jobs): admins only, as errors may name internals.
+  'job:read',
 ] as const;
 export type TScope = (typeof SCOPES)[number];
 

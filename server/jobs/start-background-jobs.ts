@@ -1,16 +1,17 @@
+import { db } from '../db/client';
 import { serverEnv } from '../env';
-import { startArchivalSchedule } from '../services/archive-stale-versions';
-import { startDriftSchedule } from '../services/compute-drift';
-import { startWebhookDeliveryWorker } from '../services/deliver-webhooks';
-import { startDeploymentEvaluation } from '../services/evaluate-deployments';
+import { CONTROL_PLANE_JOBS } from './control-plane-jobs';
+import { createJobRunner } from './job-runner';
 
 /**
  * The control plane's in-process jobs, started once per server process (instrumentation.ts).
- * Each is safe with several replicas: deliveries are claimed with SKIP LOCKED, archival is
- * idempotent. BALLAST_JOBS=off leaves them to `npm run jobs:*` or another replica.
+ * Every replica with BALLAST_JOBS=on takes part; each job runs once per interval across them
+ * (job-claims.ts). BALLAST_JOBS=off leaves them to other replicas or `npm run jobs:*`.
+ * Answers the stop function: timers cleared, runs in flight awaited.
  */
-export function startBackgroundJobs(): () => void {
-  if (serverEnv().BALLAST_JOBS === 'off') return () => {};
-  const stops = [startArchivalSchedule(), startWebhookDeliveryWorker(), startDeploymentEvaluation(), startDriftSchedule()];
-  return () => stops.forEach((stop) => stop());
+export function startBackgroundJobs(): () => Promise<void> {
+  if (serverEnv().BALLAST_JOBS === 'off') return async () => {};
+  const runner = createJobRunner({ jobs: CONTROL_PLANE_JOBS, db: db() });
+  runner.start();
+  return () => runner.stop();
 }

@@ -1,9 +1,8 @@
 import type { TPrincipal } from '../auth/principal';
-import { db as defaultDb, type Db } from '../db/client';
 import { ARCHIVE_AFTER_DAYS, isArchivable } from '../domain/model-lifecycle';
 import { archiveVersionIn } from './change-version-stage';
 import { lockModel } from './model-registry-core';
-import { newRequestId, type ServiceContext } from './service-context';
+import type { ServiceContext } from './service-context';
 
 export const ARCHIVAL_JOB: TPrincipal = { kind: 'system', name: 'archival-job', scopes: [] };
 
@@ -36,31 +35,4 @@ export async function archiveStaleVersions(ctx: ServiceContext, opts: { days?: n
     });
   }
   return { archived, checkedAt: now.toISOString() };
-}
-
-/**
- * Runs the archival job in this process every `intervalMs` (default hourly); returns a stop
- * function. With several control-plane replicas each runs it: the per-model lock and the
- * re-check make concurrent runs harmless.
- */
-export function startArchivalSchedule(opts: { intervalMs?: number; db?: Db; now?: () => Date; log?: (line: string) => void } = {}): () => void {
-  const intervalMs = opts.intervalMs ?? 3_600_000;
-  const log = opts.log ?? ((line: string) => console.log(line));
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const result = await archiveStaleVersions({ db: opts.db ?? defaultDb(), actor: ARCHIVAL_JOB, requestId: newRequestId(), now: opts.now });
-      if (result.archived.length) log(`[archival] archived ${result.archived.map((a) => `${a.model} v${a.version}`).join(', ')}`);
-    } catch (err) {
-      console.error('[archival] run failed', err);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
 }

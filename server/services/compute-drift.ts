@@ -341,24 +341,3 @@ async function storeWindow(db: Db, version: TVersionRef, start: Date, windowS: n
     return raised;
   });
 }
-
-/** Every minute in-process (BALLAST_JOBS=on); overlapping runs are skipped. */
-export function startDriftSchedule(opts: { intervalMs?: number; db?: Db; log?: (line: string) => void } = {}): () => void {
-  const log = opts.log ?? ((line: string) => console.log(line));
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const r = await computeDrift({ db: opts.db });
-      if (r.alerts) log(`[drift] ${r.windows} windows computed, ${r.alerts} drift alerts raised`);
-    } catch (err) {
-      console.error('[drift] run failed', err);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? 60_000);
-  timer.unref();
-  return () => clearInterval(timer);
-}

@@ -104,22 +104,3 @@ export async function deliverDueWebhooks(opts: TDeliveryOptions = {}): Promise<{
   }
   return { sent, failed };
 }
-
-/** Polls for due deliveries every `intervalMs` (default 2 s); returns a stop function. */
-export function startWebhookDeliveryWorker(opts: TDeliveryOptions & { intervalMs?: number } = {}): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await deliverDueWebhooks(opts);
-    } catch (err) {
-      console.error('[webhooks] delivery pass failed', err);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? 2_000);
-  timer.unref();
-  return () => clearInterval(timer);
-}

@@ -1,4 +1,4 @@
-import { db as defaultDb, type Db } from '../db/client';
+import type { Db } from '../db/client';
 import type { Deployment, RegisteredModel } from '../db/generated/client';
 import { decideCanary, type TCanaryDecision } from '../domain/canary-policy';
 import { isDomainError } from '../domain/errors';
@@ -122,24 +122,4 @@ async function evaluateBlueGreen(ctx: ServiceContext, seen: Deployment, model: R
     await promoteDeploymentIn(tx, ctx, model, d, { reason: message, figures, approval });
     return { ...base, action: 'promote' as const, message, figures };
   });
-}
-
-/** Runs the evaluator in this process every EVALUATION_INTERVAL_MS; returns a stop function. */
-export function startDeploymentEvaluation(opts: { db?: Db; intervalMs?: number; log?: (line: string) => void } = {}): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const results = await evaluateDeployments({ db: opts.db ?? defaultDb(), log: opts.log });
-      for (const r of results) if (r.action !== 'continue' && r.action !== 'wait') (opts.log ?? console.log)(`[deployments] ${r.model}: ${r.action}: ${r.message}`);
-    } catch (err) {
-      console.error('[deployments] evaluation failed', err);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? EVALUATION_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -3,12 +3,13 @@ import { ZDeploymentStatus } from '../contracts/deployments';
 import type { DbOrTx } from '../db/client';
 import { metricFamily, type TSample } from '../domain/prometheus-text';
 import { predictionLogCounters } from './ingest-prediction-logs';
+import { listJobRuns } from './read-job-runs';
 import { feedbackCounters } from './record-feedback';
 
 /*
  * The control plane's Prometheus metrics (GET /api/metrics): alerts by kind and severity, the
  * latest drift figures per version and feature, feedback and prediction-log ingest counters,
- * deployments by status and live workers. Read from the database on every scrape, so every replica reports the same gauges
+ * deployments by status, live workers and the background jobs' last runs (job_runs). Read from the database on every scrape, so every replica reports the same gauges
  * (the feedback counters are per process, as Prometheus counters are).
  */
 
@@ -18,7 +19,7 @@ export const WORKER_LIVE_S = 30;
 const DRIFT_RECENT_MS = 3 * 3_600_000;
 
 export async function renderControlPlaneMetrics(db: DbOrTx, now: Date = new Date()): Promise<string> {
-  const [alerts, drift, deployments, liveWorkers, knownWorkers] = await Promise.all([
+  const [alerts, drift, deployments, liveWorkers, knownWorkers, jobs] = await Promise.all([
     db.alert.groupBy({ by: ['kind', 'severity', 'status'], where: { status: { in: ['open', 'acknowledged'] } }, _count: { _all: true } }),
     db.$queryRaw<{ model: string; version: number; feature: string; windowS: number; meanShift: number; psi: number; ks: number | null }[]>`
       SELECT DISTINCT ON (d.model_version_id, d.feature, d.window_s)
@@ -29,6 +30,7 @@ export async function renderControlPlaneMetrics(db: DbOrTx, now: Date = new Date
     db.deployment.groupBy({ by: ['status', 'strategy'], _count: { _all: true } }),
     db.worker.count({ where: { lastHeartbeatAt: { gte: new Date(now.getTime() - WORKER_LIVE_S * 1000) } } }),
     db.worker.count(),
+    listJobRuns(db, now),
   ]);
 
   const alertSamples = (status: 'open' | 'acknowledged'): TSample[] => {
@@ -45,6 +47,12 @@ export async function renderControlPlaneMetrics(db: DbOrTx, now: Date = new Date
   const counters = feedbackCounters();
   const logs = predictionLogCounters();
   const strategies = ['blue_green', 'canary', 'ab_test'];
+  const seconds = (d: Date) => d.getTime() / 1000;
+  const perJob = (value: (j: (typeof jobs)[number]) => number | null) =>
+    jobs.flatMap((j) => {
+      const v = value(j);
+      return v === null ? [] : [{ labels: { job: j.name }, value: v }];
+    });
 
   return (
     [
@@ -71,6 +79,15 @@ export async function renderControlPlaneMetrics(db: DbOrTx, now: Date = new Date
       ),
       metricFamily('ballast_workers_live', 'gauge', `Inference workers that sent a heartbeat within the last ${WORKER_LIVE_S} seconds.`, [{ value: liveWorkers }]),
       metricFamily('ballast_workers_known', 'gauge', 'Inference workers that ever registered.', [{ value: knownWorkers }]),
+      // Jobs: the runs of every replica together (job_runs), so every replica reports the same figures.
+      metricFamily('ballast_job_last_run_timestamp_seconds', 'gauge', 'When the job last started (Unix time), by any replica.', perJob((j) => (j.lastStartedAt ? seconds(j.lastStartedAt) : null))),
+      metricFamily('ballast_job_last_success_timestamp_seconds', 'gauge', 'When a run of the job last ended without error (Unix time).', perJob((j) => (j.lastSuccessAt ? seconds(j.lastSuccessAt) : null))),
+      metricFamily('ballast_job_last_duration_seconds', 'gauge', 'How long the job\'s last finished run took.', perJob((j) => (j.lastDurationMs === null ? null : j.lastDurationMs / 1000))),
+      metricFamily('ballast_job_last_run_failed', 'gauge', 'Whether the job\'s last finished run ended in an error (1) or not (0).', perJob((j) => (j.lastFinishedAt ? (j.lastError === null ? 0 : 1) : null))),
+      metricFamily('ballast_job_running', 'gauge', 'Whether a run of the job is in flight on some replica (its lease is live).', perJob((j) => (j.running ? 1 : 0))),
+      metricFamily('ballast_job_interval_seconds', 'gauge', 'How often the job runs, across all replicas.', perJob((j) => j.everyMs / 1000)),
+      metricFamily('ballast_job_runs_total', 'counter', 'Finished runs of the job, by all replicas.', perJob((j) => j.runs)),
+      metricFamily('ballast_job_failures_total', 'counter', 'Finished runs of the job that ended in an error, by all replicas.', perJob((j) => j.failures)),
     ].join('\n') + '\n'
   );
 }

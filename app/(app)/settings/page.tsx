@@ -15,7 +15,7 @@ export default async function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" />
-      <SettingsTabs showUsers={hasScope(principal.scopes, 'user:manage')} />
+      <SettingsTabs showUsers={hasScope(principal.scopes, 'user:manage')} showJobs={hasScope(principal.scopes, 'job:read')} />
       {hasScope(principal.scopes, 'token:manage') ? (
         <ApiTokens role={role} seesEveryone={hasScope(principal.scopes, 'user:manage')} />
       ) : (

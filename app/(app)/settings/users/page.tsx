@@ -28,7 +28,7 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Settings" />
-      <SettingsTabs showUsers />
+      <SettingsTabs showUsers showJobs={hasScope(principal.scopes, 'job:read')} />
       <section className="card">
         <div className="card-header">
           <div>
