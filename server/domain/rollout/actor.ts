@@ -50,6 +50,15 @@ export function requireApprover(s: TRolloutSnapshot, a: TRolloutActor, requester
   refuse('NOT_OWNER', check.reason);
 }
 
+/**
+ * Four-eyes holds whoever the requester is: asked first, so the person who asked for a promotion
+ * (or started a deployment) hears that rule - not "you are not an owner" - and learns that
+ * another owner must act. Admins go on to requireApprover, which lets them override with a reason.
+ */
+export function refuseSelfApproval(a: TRolloutActor, requesterId: string | null, message: string): void {
+  if (!a.isAdmin && a.userId !== null && a.userId === requesterId) refuse('FOUR_EYES', message, { requesterId });
+}
+
 export function requireSystem(a: TRolloutActor, action: string): void {
   if (a.kind !== 'system') refuse('SYSTEM_ONLY', `only the system ${action}`);
 }

@@ -167,11 +167,18 @@ describe('canary requests (promotion-canary.int)', () => {
     it('FOUR_EYES: its requester cannot cut it short', () => {
       expect(refused(s, { kind: 'promoteDeployment', deploymentId: 'd-1' }, requester)).toMatchObject({ code: 'FOUR_EYES', message: expect.stringMatching(/you requested this rollout/) });
     });
-    it('NOT_OWNER: an engineer who requested the canary but owns nothing may not promote (the Promote button bug)', () => {
+    it('FOUR_EYES first: the engineer who requested the canary (owning nothing) hears four-eyes, and the Promote action is disabled with it (the Promote button bug)', () => {
       const byEngineer = { ...s, deployments: [deployment({ promotionRequest: { id: 'r-c', status: 'approved', requestedById: U.engineer, decidedByLabel: 'owner@x', overrideReason: null } })] };
-      expect(refused(byEngineer, { kind: 'promoteDeployment', deploymentId: 'd-1' }, engineer)).toMatchObject({ code: 'NOT_OWNER', message: 'only an owner of model churn may promote a deployment' });
+      expect(refused(byEngineer, { kind: 'promoteDeployment', deploymentId: 'd-1' }, engineer)).toMatchObject({ code: 'FOUR_EYES', message: expect.stringMatching(/you requested this rollout/) });
       const promote = allowedActions(byEngineer, engineer).find((a) => a.key === 'deployment:d-1:promote');
-      expect(promote).toMatchObject({ allowed: false, refusal: { code: 'NOT_OWNER' } });
+      expect(promote).toMatchObject({ allowed: false, refusal: { code: 'FOUR_EYES' } });
+      expect(promote!.allowedWithReason).toBeUndefined();
+      // Another engineer who owns nothing and asked for nothing: the ownership rule.
+      expect(refused(byEngineer, { kind: 'promoteDeployment', deploymentId: 'd-1' }, otherEngineer)).toMatchObject({ code: 'NOT_OWNER', message: 'only an owner of model churn may promote a deployment' });
+    });
+    it('FOUR_EYES first: an engineer approving their own request (owning nothing)', () => {
+      const own = { ...s, deployments: [], requests: [request('r-e', s.versions[3]!, { requestedById: U.engineer })] };
+      expect(refused(own, { kind: 'approvePromotion', requestId: 'r-e' }, engineer).code).toBe('FOUR_EYES');
     });
     it('another owner promotes it early, carrying the request\u2019s approval', () => {
       const out = effects(s, { kind: 'promoteDeployment', deploymentId: 'd-1' }, owner);

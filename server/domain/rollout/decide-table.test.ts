@@ -256,11 +256,18 @@ const PROMOTE_FOUR_EYES: Record<TActorName, TRolloutRefusalCode | null> = {
   system: pass,
 };
 
-const DEPLOYMENT_CASES: { name: string; command: TRolloutCommand; auth: TAuthRule; afterActive?: Partial<Record<TActorName, TRolloutRefusalCode | null>>; state: Record<'running' | 'paused', TExpected> }[] = [
+/**
+ * Four-eyes is asked before ownership and state: whoever asked for the rollout hears that rule
+ * first (the CI token acts for the requester, but lacks deployment:write, so its scope refusal comes first).
+ */
+const SELF_FIRST: Partial<Record<TActorName, TRolloutRefusalCode>> = { requester: 'FOUR_EYES' };
+
+const DEPLOYMENT_CASES: { name: string; command: TRolloutCommand; auth: TAuthRule; first?: Partial<Record<TActorName, TRolloutRefusalCode>>; afterActive?: Partial<Record<TActorName, TRolloutRefusalCode | null>>; state: Record<'running' | 'paused', TExpected> }[] = [
   {
     name: 'promoteDeployment: four-eyes against whoever started it (deployment-core.ts deploymentApproval)',
     command: { kind: 'promoteDeployment', deploymentId: 'd-1' },
     auth: 'owner',
+    first: SELF_FIRST,
     afterActive: PROMOTE_FOUR_EYES,
     state: { running: PROMOTE_EFFECTS, paused: PROMOTE_EFFECTS },
   },
@@ -268,6 +275,7 @@ const DEPLOYMENT_CASES: { name: string; command: TRolloutCommand; auth: TAuthRul
     name: 'promoteDeployment with an admin reason (10+ characters): the override',
     command: { kind: 'promoteDeployment', deploymentId: 'd-1', reason: ADMIN_REASON },
     auth: 'owner',
+    first: SELF_FIRST,
     afterActive: { ...PROMOTE_FOUR_EYES, admin: pass, adminToken: pass },
     state: { running: PROMOTE_EFFECTS, paused: PROMOTE_EFFECTS },
   },
@@ -283,7 +291,7 @@ describe('deployment commands x deployment status x actor', () => {
       const cells = DEPLOYMENT_STATUSES.flatMap((status) => ACTOR_NAMES.map((actor) => [status, actor] as const));
       it.each(cells)('%s, as %s', (status, actor) => {
         const active = status === 'running' || status === 'paused';
-        const expected = AUTH[dc.auth][actor] ?? (!active ? 'DEPLOYMENT_NOT_ACTIVE' : (dc.afterActive?.[actor] ?? dc.state[status as 'running' | 'paused']));
+        const expected = dc.first?.[actor] ?? AUTH[dc.auth][actor] ?? (!active ? 'DEPLOYMENT_NOT_ACTIVE' : (dc.afterActive?.[actor] ?? dc.state[status as 'running' | 'paused']));
         expect(outcome(deploymentWorld(status), dc.command, actor)).toEqual(expected);
       });
     });

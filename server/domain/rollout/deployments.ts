@@ -1,5 +1,5 @@
 import { describeUnmet, unmetGates } from '../model-lifecycle';
-import { requireApprover, requireOwner, requireScope, type TRolloutActor } from './actor';
+import { refuseSelfApproval, requireApprover, requireOwner, requireScope, type TRolloutActor } from './actor';
 import type { TRolloutCommand } from './commands';
 import { planTraffic } from './deployment-plan';
 import type { TApproval, TDeploymentUpdated } from './effects';
@@ -99,13 +99,27 @@ function requireActive(dep: TDeploymentFacts, action: string): void {
 }
 
 /** The owner actions on a deployment share their checks: scope, ownership, still active. */
-function ownerAction(d: Draft, deploymentId: string, verb: string): TDeploymentFacts {
+function ownerAction(d: Draft, deploymentId: string, verb: string, beforeOwnership?: (dep: TDeploymentFacts) => void): TDeploymentFacts {
   requireScope(d.actor, 'deployment:write', `${verb} a deployment`);
   const dep = findDeployment(d, deploymentId);
+  beforeOwnership?.(dep);
   requireOwner(d.s, d.actor, `${verb} a deployment`);
   requireActive(dep, verb);
   return dep;
 }
+
+const approvedRequestOf = (dep: TDeploymentFacts) => (dep.promotionRequest?.status === 'approved' && dep.promotionRequest.decidedByLabel ? dep.promotionRequest : null);
+
+/** Who asked for this rollout: the requester of the approved request it carries out, else whoever started it. */
+function askerOf(dep: TDeploymentFacts): string | null {
+  const approved = approvedRequestOf(dep);
+  return approved ? approved.requestedById : dep.createdById;
+}
+
+const selfPromotionMessage = (dep: TDeploymentFacts) =>
+  approvedRequestOf(dep)
+    ? 'you requested this rollout: the canary promotes itself when healthy, or another owner promotes it early (four-eyes)'
+    : 'you started this deployment: another owner of the model promotes it (four-eyes), or start it from an approved promotion request';
 
 /**
  * Four-eyes for the promotion a deployment ends in: the approval of the request it carries out
@@ -114,20 +128,11 @@ function ownerAction(d: Draft, deploymentId: string, verb: string): TDeploymentF
  * deployment nobody approved: it waits, healthy, for that second owner.
  */
 export function deploymentApproval(d: Draft, dep: TDeploymentFacts, actor: TRolloutActor, reason = ''): TApproval | null {
-  const request = dep.promotionRequest;
-  const approved = request?.status === 'approved' && request.decidedByLabel ? request : null;
+  const approved = approvedRequestOf(dep);
   if (actor.kind === 'system') return approved ? { approvedBy: `${approved.decidedByLabel} (promotion request ${approved.id})`, override: approved.overrideReason } : null;
   // A person promoting: never the one who asked for this rollout (the approver agreed to a canary,
   // not to its requester cutting it short), nor the one who started a deployment nobody approved.
-  const override = requireApprover(
-    d.s,
-    actor,
-    approved ? approved.requestedById : dep.createdById,
-    reason,
-    approved
-      ? 'you requested this rollout: the canary promotes itself when healthy, or another owner promotes it early (four-eyes)'
-      : 'you started this deployment: another owner of the model promotes it (four-eyes), or start it from an approved promotion request',
-  );
+  const override = requireApprover(d.s, actor, approved ? approved.requestedById : dep.createdById, reason, selfPromotionMessage(dep));
   if (approved) return { approvedBy: `${approved.decidedByLabel} (promotion request ${approved.id}); promoted early by ${actor.label}`, override: override ?? approved.overrideReason };
   return { approvedBy: actor.label, override };
 }
@@ -231,7 +236,7 @@ export function updateDeploymentSteps(d: Draft, dep: TDeploymentFacts, action: '
 }
 
 export function promoteDeployment(d: Draft, c: C<'promoteDeployment'>): void {
-  const dep = ownerAction(d, c.deploymentId, 'promote');
+  const dep = ownerAction(d, c.deploymentId, 'promote', (found) => refuseSelfApproval(d.actor, askerOf(found), selfPromotionMessage(found)));
   const reason = c.reason ?? '';
   const approval = deploymentApproval(d, dep, d.actor, reason);
   if (!approval) refuse('PERSON_REQUIRED', 'promoting a deployment needs a person acting');

@@ -1,5 +1,5 @@
 import { describeUnmet, unmetGates } from '../model-lifecycle';
-import { requireApprover, requireOwner, requireScope } from './actor';
+import { refuseSelfApproval, requireApprover, requireOwner, requireScope } from './actor';
 import type { TRolloutCommand } from './commands';
 import { startDeploymentSteps } from './deployments';
 import { promoteToProduction, refuseWhileDeploying, type Draft } from './lifecycle-steps';
@@ -78,6 +78,7 @@ export function approvePromotion(d: Draft, c: C<'approvePromotion'>): void {
   const { s, actor } = d;
   requireScope(actor, 'model:approve', 'approve a promotion');
   const request = findRequest(d, c.requestId);
+  refuseSelfApproval(actor, request.requestedById, 'the requester cannot approve their own promotion (four-eyes): another owner of the model approves it');
   // Admins pass this check on any model; four-eyes below still asks them for a reason.
   requireOwner(s, actor, 'approve a promotion');
   const override = requireApprover(s, actor, request.requestedById, c.overrideReason);
