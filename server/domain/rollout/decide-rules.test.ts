@@ -340,3 +340,49 @@ describe('aliases, rollback, archival (model-registry.int)', () => {
     expect(ofType(out, 'aliasMoved').map((a) => a.alias)).toEqual(['champion']);
   });
 });
+
+describe('allowedActions: the catalogue a screen renders', () => {
+  const s0 = snapshot();
+  const s = { ...s0, requests: [request('r-1', s0.versions[2]!)] };
+  it('lists the lifecycle table\u2019s steps by hand per version, the request actions, and the model rollback', () => {
+    const keys = allowedActions(s, owner).map((a) => a.key);
+    expect(keys).toEqual([
+      'version:1:development',
+      'version:1:request',
+      'version:1:request-canary',
+      'version:1:deploy',
+      'version:1:archive',
+      'version:2:archive',
+      'version:3:development',
+      'version:3:request',
+      'version:3:request-canary',
+      'version:3:deploy',
+      'version:3:archive',
+      'request:r-1:approve',
+      'request:r-1:reject',
+      'request:r-1:withdraw',
+      'model:rollback',
+    ]);
+  });
+  it('an admin sees approval as allowed with a written reason; the requester sees the four-eyes refusal', () => {
+    expect(allowedActions(s, admin).find((a) => a.key === 'request:r-1:approve')).toMatchObject({ allowed: false, refusal: { code: 'ADMIN_REASON_REQUIRED' }, allowedWithReason: true });
+    expect(allowedActions(s, requester).find((a) => a.key === 'request:r-1:approve')).toMatchObject({ allowed: false, refusal: { code: 'FOUR_EYES' } });
+    expect(allowedActions(s, requester).find((a) => a.key === 'request:r-1:approve')!.allowedWithReason).toBeUndefined();
+    expect(allowedActions(s, requester).find((a) => a.key === 'request:r-1:withdraw')).toMatchObject({ allowed: true });
+    // v3 already has an open request.
+    expect(allowedActions(s, owner).find((a) => a.key === 'version:3:request')).toMatchObject({ allowed: false, refusal: { code: 'REQUEST_ALREADY_OPEN' } });
+  });
+  it('the system sees its own steps; a deployment shows pause or resume by its status', () => {
+    const running = { ...s0, deployments: [deployment()] };
+    expect(allowedActions(running, system).filter((a) => a.allowed).map((a) => a.key)).toEqual(['deployment:d-1:evaluate']);
+    expect(allowedActions(running, owner).filter((a) => a.key.startsWith('deployment:')).map((a) => [a.key, a.allowed])).toEqual([
+      ['deployment:d-1:promote', true],
+      ['deployment:d-1:pause', true],
+      ['deployment:d-1:rollback', true],
+    ]);
+    const paused = { ...s0, deployments: [deployment({ status: 'paused' })] };
+    expect(allowedActions(paused, owner).map((a) => a.key)).toContain('deployment:d-1:resume');
+    // While it runs, the model rollback is disabled with the rule that says why.
+    expect(allowedActions(running, owner).find((a) => a.key === 'model:rollback')).toMatchObject({ allowed: false, refusal: { code: 'DEPLOYMENT_RUNNING' } });
+  });
+});
