@@ -11,7 +11,7 @@ import type { TRolloutCommand } from './commands';
 import { decide } from './decide';
 import type { TEffectType } from './effects';
 import type { TRolloutRefusalCode } from './refusal';
-import { ACTOR_NAMES, ACTORS, ADMIN_REASON, daysAgo, deployment, request, snapshot, version, type TActorName } from './rollout-fixtures';
+import { ACTOR_NAMES, ACTORS, ADMIN_REASON, daysAgo, deployment, request, snapshot, U, version, type TActorName } from './rollout-fixtures';
 import type { TRequestStatus, TRolloutSnapshot } from './snapshot';
 
 type TExpected = TRolloutRefusalCode | TEffectType[];
@@ -28,11 +28,11 @@ const pass = null;
 /** First refusal from the actor alone (null: the actor may try; the state decides). */
 const AUTH: Record<TAuthRule, Record<TActorName, TRolloutRefusalCode | null>> = {
   // model:write (request a promotion, a free alias)
-  write: { owner: pass, requester: pass, otherEngineer: pass, viewer: 'SCOPE_MISSING', admin: pass, ingestToken: pass, workerToken: 'SCOPE_MISSING', adminToken: pass, system: 'SCOPE_MISSING' },
+  write: { owner: pass, requester: pass, otherEngineer: pass, engineerRequester: pass, viewer: 'SCOPE_MISSING', admin: pass, ingestToken: pass, workerToken: 'SCOPE_MISSING', adminToken: pass, system: 'SCOPE_MISSING' },
   // model:approve (and deployment:write) + ownership; admins act on any model (model-registry-core requireOwner)
-  owner: { owner: pass, requester: pass, otherEngineer: 'NOT_OWNER', viewer: 'SCOPE_MISSING', admin: pass, ingestToken: 'SCOPE_MISSING', workerToken: 'SCOPE_MISSING', adminToken: pass, system: 'SCOPE_MISSING' },
+  owner: { owner: pass, requester: pass, otherEngineer: 'NOT_OWNER', engineerRequester: 'NOT_OWNER', viewer: 'SCOPE_MISSING', admin: pass, ingestToken: 'SCOPE_MISSING', workerToken: 'SCOPE_MISSING', adminToken: pass, system: 'SCOPE_MISSING' },
   // the evaluator and the archival job
-  system: { owner: 'SYSTEM_ONLY', requester: 'SYSTEM_ONLY', otherEngineer: 'SYSTEM_ONLY', viewer: 'SYSTEM_ONLY', admin: 'SYSTEM_ONLY', ingestToken: 'SYSTEM_ONLY', workerToken: 'SYSTEM_ONLY', adminToken: 'SYSTEM_ONLY', system: pass },
+  system: { owner: 'SYSTEM_ONLY', requester: 'SYSTEM_ONLY', otherEngineer: 'SYSTEM_ONLY', engineerRequester: 'SYSTEM_ONLY', viewer: 'SYSTEM_ONLY', admin: 'SYSTEM_ONLY', ingestToken: 'SYSTEM_ONLY', workerToken: 'SYSTEM_ONLY', adminToken: 'SYSTEM_ONLY', system: pass },
 };
 
 const STAGE = ['stageChanged', 'audit', 'webhook'] as const;
@@ -173,10 +173,14 @@ describe('version commands x stage x actor', () => {
 
 const REQUEST_STATUSES: TRequestStatus[] = ['requested', 'approved', 'rejected', 'withdrawn', 'stale'];
 
-/** v3 staging has request r-1 by the requester (an owner), made on today's evidence over production v2. */
-function requestWorld(status: TRequestStatus): TRolloutSnapshot {
+/** Who asked: the requester (an owner of the model) or an engineer who owns nothing. */
+type TAsker = 'requester' | 'engineerRequester';
+const ASKERS: TAsker[] = ['requester', 'engineerRequester'];
+
+/** v3 staging has request r-1 by the asker, made on today's evidence over production v2. */
+function requestWorld(status: TRequestStatus, asker: TAsker): TRolloutSnapshot {
   const base = snapshot();
-  return { ...base, requests: [request('r-1', base.versions[2]!, { status, staleReason: status === 'stale' ? 'new benchmark' : null })] };
+  return { ...base, requests: [request('r-1', base.versions[2]!, { status, requestedById: ACTORS[asker].userId, staleReason: status === 'stale' ? 'new benchmark' : null })] };
 }
 
 const APPROVE_DIRECT: TEffectType[] = ['requestDecided', ...STAGE, ...STAGE, ...ALIAS, ...ALIAS, 'audit', 'webhook'];
@@ -186,6 +190,7 @@ const APPROVE_AUTH: Record<TActorName, TRolloutRefusalCode | null> = {
   owner: pass,
   requester: 'FOUR_EYES',
   otherEngineer: 'NOT_OWNER',
+  engineerRequester: 'NOT_OWNER',
   viewer: 'SCOPE_MISSING',
   admin: 'ADMIN_REASON_REQUIRED',
   ingestToken: 'SCOPE_MISSING',
@@ -198,6 +203,7 @@ const WITHDRAW_AUTH: Record<TActorName, TRolloutRefusalCode | null> = {
   owner: 'NOT_REQUESTER',
   requester: pass,
   otherEngineer: 'NOT_REQUESTER',
+  engineerRequester: 'NOT_REQUESTER',
   viewer: 'SCOPE_MISSING',
   admin: 'NOT_REQUESTER',
   ingestToken: pass,
@@ -207,25 +213,37 @@ const WITHDRAW_AUTH: Record<TActorName, TRolloutRefusalCode | null> = {
 };
 const REJECT_AUTH = AUTH.owner;
 
-const REQUEST_CASES: { name: string; command: TRolloutCommand; auth: Record<TActorName, TRolloutRefusalCode | null>; open: TEffectType[] }[] = [
-  { name: 'approvePromotion: four-eyes, then open only; a direct approval promotes at once (decide-promotion.ts)', command: { kind: 'approvePromotion', requestId: 'r-1', comment: 'ok' }, auth: APPROVE_AUTH, open: APPROVE_DIRECT },
+/**
+ * When the engineer asked instead: four-eyes is asked before ownership, so they hear FOUR_EYES
+ * (not NOT_OWNER) on approval, and the owner-requester is just another owner; only the engineer
+ * withdraws (the CI token acts for the owner-requester, who did not ask).
+ */
+const BY_ENGINEER: Record<'approve' | 'withdraw', Partial<Record<TActorName, TRolloutRefusalCode | null>>> = {
+  approve: { requester: pass, engineerRequester: 'FOUR_EYES' },
+  withdraw: { requester: 'NOT_REQUESTER', ingestToken: 'NOT_REQUESTER', engineerRequester: pass },
+};
+
+const REQUEST_CASES: { name: string; command: TRolloutCommand; auth: Record<TActorName, TRolloutRefusalCode | null>; byEngineer?: Partial<Record<TActorName, TRolloutRefusalCode | null>>; open: TEffectType[] }[] = [
+  { name: 'approvePromotion: four-eyes, then open only; a direct approval promotes at once (decide-promotion.ts)', command: { kind: 'approvePromotion', requestId: 'r-1', comment: 'ok' }, auth: APPROVE_AUTH, byEngineer: BY_ENGINEER.approve, open: APPROVE_DIRECT },
   {
     name: 'approvePromotion with an admin reason: the admin override of four-eyes and ownership',
     command: { kind: 'approvePromotion', requestId: 'r-1', overrideReason: ADMIN_REASON },
     auth: { ...APPROVE_AUTH, admin: pass, adminToken: pass },
+    byEngineer: BY_ENGINEER.approve,
     open: APPROVE_DIRECT,
   },
   { name: 'rejectPromotion: owners (any owner, the requester too), open only', command: { kind: 'rejectPromotion', requestId: 'r-1', comment: 'latency on GPU not measured' }, auth: REJECT_AUTH, open: ['requestDecided', 'audit', 'webhook'] },
-  { name: 'withdrawPromotion: the requester only, open only', command: { kind: 'withdrawPromotion', requestId: 'r-1' }, auth: WITHDRAW_AUTH, open: ['requestDecided', 'audit'] },
+  { name: 'withdrawPromotion: the requester only, open only', command: { kind: 'withdrawPromotion', requestId: 'r-1' }, auth: WITHDRAW_AUTH, byEngineer: BY_ENGINEER.withdraw, open: ['requestDecided', 'audit'] },
 ];
 
 describe('request commands x request status x actor', () => {
   for (const rc of REQUEST_CASES) {
     describe(rc.name, () => {
-      const cells = REQUEST_STATUSES.flatMap((status) => ACTOR_NAMES.map((actor) => [status, actor] as const));
-      it.each(cells)('%s, as %s', (status, actor) => {
-        const expected = rc.auth[actor] ?? (status === 'requested' ? rc.open : 'REQUEST_NOT_OPEN');
-        expect(outcome(requestWorld(status), rc.command, actor)).toEqual(expected);
+      const cells = ASKERS.flatMap((asker) => REQUEST_STATUSES.flatMap((status) => ACTOR_NAMES.map((actor) => [asker, status, actor] as const)));
+      it.each(cells)('asked by %s, %s, as %s', (asker, status, actor) => {
+        const auth = asker === 'engineerRequester' && rc.byEngineer && actor in rc.byEngineer ? rc.byEngineer[actor]! : rc.auth[actor];
+        const expected = auth ?? (status === 'requested' ? rc.open : 'REQUEST_NOT_OPEN');
+        expect(outcome(requestWorld(status, asker), rc.command, actor)).toEqual(expected);
       });
     });
   }
@@ -235,11 +253,16 @@ describe('request commands x request status x actor', () => {
 
 const DEPLOYMENT_STATUSES: TDeploymentStatus[] = ['running', 'paused', 'promoted', 'rolled_back'];
 
-/** Canary d-1 of v3 over production v2, started by the requester (an owner) without an approved request. */
-function deploymentWorld(status: TDeploymentStatus): TRolloutSnapshot {
+/**
+ * Canary d-1 of v3 over production v2. Asked by the requester (an owner): they started it, with no
+ * approved request. Asked by the engineer: it carries their request, approved by the owner (whose
+ * approval started it).
+ */
+function deploymentWorld(status: TDeploymentStatus, asker: TAsker): TRolloutSnapshot {
   const active = status === 'running' || status === 'paused';
   const base = snapshot();
-  return { ...base, aliases: [...base.aliases, ...(active ? [{ alias: 'canary', versionId: 'v-3' }] : [])], deployments: [deployment({ status })] };
+  const carried = asker === 'engineerRequester' ? { createdById: U.owner, promotionRequest: { id: 'r-1', status: 'approved' as const, requestedById: U.engineer, decidedByLabel: 'owner@x', overrideReason: null } } : {};
+  return { ...base, aliases: [...base.aliases, ...(active ? [{ alias: 'canary', versionId: 'v-3' }] : [])], deployments: [deployment({ status, ...carried })] };
 }
 
 const PROMOTE_EFFECTS: TEffectType[] = [...STAGE, ...STAGE, ...ALIAS, ...ALIAS, ...ALIAS, 'deploymentEnded', 'audit', 'webhook'];
@@ -248,6 +271,7 @@ const PROMOTE_FOUR_EYES: Record<TActorName, TRolloutRefusalCode | null> = {
   owner: pass,
   requester: 'FOUR_EYES',
   otherEngineer: pass,
+  engineerRequester: pass,
   viewer: pass,
   admin: 'ADMIN_REASON_REQUIRED',
   ingestToken: pass,
@@ -260,14 +284,17 @@ const PROMOTE_FOUR_EYES: Record<TActorName, TRolloutRefusalCode | null> = {
  * Four-eyes is asked before ownership and state: whoever asked for the rollout hears that rule
  * first (the CI token acts for the requester, but lacks deployment:write, so its scope refusal comes first).
  */
-const SELF_FIRST: Partial<Record<TActorName, TRolloutRefusalCode>> = { requester: 'FOUR_EYES' };
+const SELF_FIRST: Record<TAsker, Partial<Record<TActorName, TRolloutRefusalCode>>> = { requester: { requester: 'FOUR_EYES' }, engineerRequester: { engineerRequester: 'FOUR_EYES' } };
+/** With the engineer's approved request behind it, the owner-requester did not ask: just another owner. */
+const PROMOTE_BY_ENGINEER: Partial<Record<TActorName, TRolloutRefusalCode | null>> = { requester: pass };
 
-const DEPLOYMENT_CASES: { name: string; command: TRolloutCommand; auth: TAuthRule; first?: Partial<Record<TActorName, TRolloutRefusalCode>>; afterActive?: Partial<Record<TActorName, TRolloutRefusalCode | null>>; state: Record<'running' | 'paused', TExpected> }[] = [
+const DEPLOYMENT_CASES: { name: string; command: TRolloutCommand; auth: TAuthRule; first?: Record<TAsker, Partial<Record<TActorName, TRolloutRefusalCode>>>; afterActiveByEngineer?: Partial<Record<TActorName, TRolloutRefusalCode | null>>; afterActive?: Partial<Record<TActorName, TRolloutRefusalCode | null>>; state: Record<'running' | 'paused', TExpected> }[] = [
   {
     name: 'promoteDeployment: four-eyes against whoever started it (deployment-core.ts deploymentApproval)',
     command: { kind: 'promoteDeployment', deploymentId: 'd-1' },
     auth: 'owner',
     first: SELF_FIRST,
+    afterActiveByEngineer: PROMOTE_BY_ENGINEER,
     afterActive: PROMOTE_FOUR_EYES,
     state: { running: PROMOTE_EFFECTS, paused: PROMOTE_EFFECTS },
   },
@@ -276,6 +303,7 @@ const DEPLOYMENT_CASES: { name: string; command: TRolloutCommand; auth: TAuthRul
     command: { kind: 'promoteDeployment', deploymentId: 'd-1', reason: ADMIN_REASON },
     auth: 'owner',
     first: SELF_FIRST,
+    afterActiveByEngineer: PROMOTE_BY_ENGINEER,
     afterActive: { ...PROMOTE_FOUR_EYES, admin: pass, adminToken: pass },
     state: { running: PROMOTE_EFFECTS, paused: PROMOTE_EFFECTS },
   },
@@ -288,11 +316,13 @@ const DEPLOYMENT_CASES: { name: string; command: TRolloutCommand; auth: TAuthRul
 describe('deployment commands x deployment status x actor', () => {
   for (const dc of DEPLOYMENT_CASES) {
     describe(dc.name, () => {
-      const cells = DEPLOYMENT_STATUSES.flatMap((status) => ACTOR_NAMES.map((actor) => [status, actor] as const));
-      it.each(cells)('%s, as %s', (status, actor) => {
+      const cells = ASKERS.flatMap((asker) => DEPLOYMENT_STATUSES.flatMap((status) => ACTOR_NAMES.map((actor) => [asker, status, actor] as const)));
+      it.each(cells)('asked by %s, %s, as %s', (asker, status, actor) => {
         const active = status === 'running' || status === 'paused';
-        const expected = dc.first?.[actor] ?? AUTH[dc.auth][actor] ?? (!active ? 'DEPLOYMENT_NOT_ACTIVE' : (dc.afterActive?.[actor] ?? dc.state[status as 'running' | 'paused']));
-        expect(outcome(deploymentWorld(status), dc.command, actor)).toEqual(expected);
+        const byEngineer = asker === 'engineerRequester' && dc.afterActiveByEngineer && actor in dc.afterActiveByEngineer;
+        const afterActive = byEngineer ? dc.afterActiveByEngineer![actor] : dc.afterActive?.[actor];
+        const expected = dc.first?.[asker][actor] ?? AUTH[dc.auth][actor] ?? (!active ? 'DEPLOYMENT_NOT_ACTIVE' : (afterActive ?? dc.state[status as 'running' | 'paused']));
+        expect(outcome(deploymentWorld(status, asker), dc.command, actor)).toEqual(expected);
       });
     });
   }

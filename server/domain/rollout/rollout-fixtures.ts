@@ -26,6 +26,8 @@ export const ACTORS = {
   requester: user(U.requester, 'requester@x', ENGINEER_SCOPES),
   /** An engineer who does not own the model. */
   otherEngineer: user(U.other, 'other@x', ENGINEER_SCOPES),
+  /** An engineer who does not own the model and, in the tables' second world, asked for the promotion / canary. */
+  engineerRequester: user(U.engineer, 'engineer@x', ENGINEER_SCOPES),
   viewer: user(U.viewer, 'viewer@x', READ),
   /** An admin who does not own the model; the reason (or none) is in the command. */
   admin: user(U.admin, 'admin@x', ADMIN_SCOPES, true),
