@@ -15,3 +15,9 @@ export { COMMAND_KINDS } from './commands';
 export type * from './effects';
 export { REFUSAL_FAMILY, isRefusal, type TEvaluationOutcome, type TRefusalFamily, type TRolloutDecision, type TRolloutRefusal, type TRolloutRefusalCode } from './refusal';
 export * from './snapshot';
+
+// The rule tables and policies the decisions are made of, from one import for the services that
+// will apply commands (they still live in model-lifecycle.ts and canary-policy.ts, which have
+// their own tests; moving the code here is left for when nothing else imports them).
+export { ARCHIVE_AFTER_DAYS, checkApprover, checkTransition, evaluateGates, isArchivable, SLA_P99_LIMIT_MS, TRANSITIONS, unmetGates, type TGateName, type TGateResult, type TTransitionCause } from '../model-lifecycle';
+export { decideCanary, ERROR_RATE_FACTOR, ERROR_RATE_FLOOR, MIN_CANDIDATE_REQUESTS, type TCanaryDecision } from '../canary-policy';
