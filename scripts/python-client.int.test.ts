@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as artifacts from '@/app/api/2.0/mlflow-artifacts/artifacts/[[...path]]/route';
 import * as mlflow from '@/app/api/2.0/mlflow/[...path]/route';
 import { canonicalJson } from '@/server/domain/canonical-config';
@@ -18,13 +18,6 @@ import { runIdToUuid } from '@/server/domain/run-id';
 import { makeToken, testDb } from '@/server/testing/fixtures';
 
 // Artifacts of this file go to a scratch directory of their own.
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-python-client-'));
-});
-
 const PYTHON = process.env.PYTHON ?? 'python3';
 const hasPython = spawnSync(PYTHON, ['--version'], { stdio: 'ignore' }).status === 0;
 const ROOT = path.resolve(import.meta.dirname, '..');

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as artifactRoute from '@/app/api/2.0/mlflow-artifacts/artifacts/[[...path]]/route';
 import * as mlflowRoute from '@/app/api/2.0/mlflow/[...path]/route';
 import * as trpcRoute from '@/app/api/trpc/[trpc]/route';
@@ -14,13 +14,6 @@ import { addVersion, makeRegistryPeople } from '@/server/testing/deployment-fixt
 import { ctxAs, makeToken, testDb } from '@/server/testing/fixtures';
 import { buildMlpOnnx } from '@/server/testing/onnx-model';
 import { startRouteServer, type TRouteServer } from '@/server/testing/route-server';
-
-vi.hoisted(async () => {
-  const { mkdtempSync: mk } = await import('node:fs');
-  const { tmpdir: tmp } = await import('node:os');
-  const p = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mk(p.join(tmp(), 'ballast-cli-artifacts-'));
-});
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'clients/ts/cli.ts');

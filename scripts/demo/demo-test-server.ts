@@ -2,8 +2,8 @@
  * Test-only: what the demo talks to, in one process: the App Router route handlers it uses
  * (tRPC, the MLflow REST API and artifact uploads, benchmarks, the worker API) behind node:http on
  * the test file's own database, and a real inference worker (ONNX Runtime) wired as
- * inference-worker/main.ts wires it, following what npm start's demo worker follows. Callers set
- * BALLAST_ARTIFACT_ROOT to a scratch directory first (vi.hoisted).
+ * inference-worker/main.ts wires it, following what npm start's demo worker follows; and
+ * the integration set-up gives each test file its own BALLAST_ARTIFACT_ROOT.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

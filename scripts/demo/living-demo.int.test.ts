@@ -10,11 +10,7 @@ import { DEMO_MODEL } from './demo-workspace';
 import { startLivingDemo } from './living-demo';
 import { demoState, seedDemo } from './seed-demo';
 
-vi.hoisted(async () => {
-  const { mkdtempSync: mk } = await import('node:fs');
-  const { tmpdir: tmp } = await import('node:os');
-  const p = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mk(p.join(tmp(), 'ballast-living-demo-'));
+vi.hoisted(() => {
   process.env.BALLAST_DEMO_TRAFFIC = 'off';
 });
 

@@ -4,7 +4,7 @@
  * this file's own database, with a real inference worker (ONNX Runtime) that picks up the
  * benchmark requests, serves the canary split, and ships the demo traffic's prediction log.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@/inference-worker/testing/harness';
 import type { Worker } from '@/inference-worker/worker';
 import { ZReferenceStats } from '@/server/contracts/model-registry';
@@ -16,13 +16,6 @@ import { startDemoTestServer } from './demo-test-server';
 import { startDemoTraffic } from './demo-traffic';
 import { DEMO_DATASET, DEMO_MODEL } from './demo-workspace';
 import { demoState, seedDemo } from './seed-demo';
-
-vi.hoisted(async () => {
-  const { mkdtempSync: mk } = await import('node:fs');
-  const { tmpdir: tmp } = await import('node:os');
-  const p = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mk(p.join(tmp(), 'ballast-demo-artifacts-'));
-});
 
 let server: TRouteServer;
 let worker: Worker;

@@ -6,11 +6,7 @@ import * as proxy from '@/app/api/2.0/mlflow-artifacts/artifacts/[[...path]]/rou
 import { makeToken, makeUser, testDb } from '../testing/fixtures';
 
 // Artifacts go to a scratch directory, with a small size limit so the 413 path is cheap to reach.
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-artifacts-'));
+vi.hoisted(() => {
   process.env.BALLAST_ARTIFACT_MAX_BYTES = String(256 * 1024);
 });
 

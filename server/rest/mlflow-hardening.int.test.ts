@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as mlflow from '@/app/api/2.0/mlflow/[...path]/route';
 import { makeToken, testDb } from '../testing/fixtures';
 import { sendRaw } from '../testing/fuzz/send-raw';
@@ -11,13 +11,6 @@ import { readMlflowJson } from './mlflow-wire';
  * past their columns, MLflow's own length limits, set-tag validated like log-batch tags, bodies
  * capped while they stream, invalid UTF-8, and concurrent creates of one name.
  */
-
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-mlflow-hardening-'));
-});
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 let server: TRouteServer;

@@ -1,5 +1,5 @@
 import { encode } from 'next-auth/jwt';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as ajax from '@/app/ajax-api/2.0/mlflow/[...path]/route';
 import * as mlflow from '@/app/api/2.0/mlflow/[...path]/route';
 import * as proxy from '@/app/api/2.0/mlflow-artifacts/artifacts/[[...path]]/route';
@@ -7,13 +7,6 @@ import { recordValidationResults, reportLatencyBenchmark } from '../services/rec
 import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats } from '../testing/onnx-model';
 import type { TPrincipal } from '../auth/principal';
 import { ctxAs, makeToken, testDb } from '../testing/fixtures';
-
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-mlflow-registry-'));
-});
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';

@@ -1,5 +1,5 @@
 import { encode } from 'next-auth/jwt';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as healthRoute from '@/app/api/health/route';
 import * as metricsRoute from '@/app/api/metrics/route';
 import * as auditRoute from '@/app/api/v1/audit/route';
@@ -30,13 +30,6 @@ import { startRouteServer, type TRouteServer } from '../testing/route-server';
  * row and its traffic counters). Writes are aimed where a valid variant is still refused (an
  * existing email, an unknown version or request). Replay a failure with FUZZ_SEED=<seed>.
  */
-
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-rest-fuzz-'));
-});
 
 const SEED = fuzzSeed(20_261_206);
 

@@ -25,11 +25,7 @@ import { startRouteServer, type TRouteServer } from '../testing/route-server';
 import { evaluateDeployments } from './evaluate-deployments';
 import { ERRORS_ALWAYS_KEPT_PER_S } from '../domain/log-sampling';
 
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-canary-'));
+vi.hoisted(() => {
   // Its webhooks point at a (closed) loopback port over http: allowed explicitly, as an operator would.
   process.env.BALLAST_WEBHOOK_ALLOW_HTTP = 'on';
   process.env.BALLAST_WEBHOOK_ALLOW_HOSTS = '127.0.0.1';

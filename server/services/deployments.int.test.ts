@@ -6,11 +6,7 @@ import { evaluateDeployments } from './evaluate-deployments';
 import { recordWorkerReport } from './record-worker-report';
 import { resolveDesiredState } from './resolve-desired-state';
 
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-deployments-'));
+vi.hoisted(() => {
   // Its webhooks point at a (closed) loopback port over http: allowed explicitly, as an operator would.
   process.env.BALLAST_WEBHOOK_ALLOW_HTTP = 'on';
   process.env.BALLAST_WEBHOOK_ALLOW_HOSTS = '127.0.0.1';

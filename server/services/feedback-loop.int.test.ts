@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as desiredStateRoute from '@/app/api/worker/v1/desired-state/route';
 import * as heartbeatRoute from '@/app/api/worker/v1/heartbeat/route';
 import * as artifactRoute from '@/app/api/worker/v1/models/[name]/versions/[version]/artifact/route';
@@ -15,13 +15,6 @@ import { startRouteServer, type TRouteServer } from '../testing/route-server';
  * it are stored and nothing is dead-lettered; a record forged straight at ingest is refused by
  * index while the records beside it are stored.
  */
-
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const p = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(p.join(tmpdir(), 'ballast-loop-'));
-});
 
 let server: TRouteServer;
 let worker: TWorkerChild | undefined;

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as benchmarkRoute from '@/app/api/v1/models/[name]/versions/[version]/benchmarks/route';
 import * as modelFilesRoute from '@/app/api/v1/model-files/route';
 import * as validationsRoute from '@/app/api/v1/models/[name]/versions/[version]/validations/route';
@@ -21,13 +21,6 @@ import { registerDatasetVersion } from './register-dataset-version';
 import { resolveDesiredState } from './resolve-desired-state';
 import { recordValidationResults, reportLatencyBenchmark } from './record-version-evidence';
 import { putRunArtifact } from './run-artifacts';
-
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-registry-'));
-});
 
 type Person = Awaited<ReturnType<typeof makeUser>>;
 const callerAs = (principal: TPrincipal) => createCaller({ db: testDb().db, principal, authError: null, requestId: 'test' });

@@ -3,17 +3,10 @@
  * promoting at once, the version stays in staging while it runs, and the promotion it ends in
  * records the approver (four-eyes carried through the rollout). Refusals change nothing.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVersion, callerAs, makeRegistryPeople, newModel, type TRegistry } from '../testing/deployment-fixtures';
 import { testDb } from '../testing/fixtures';
 import { resolveDesiredState } from './resolve-desired-state';
-
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-promotion-canary-'));
-});
 
 let p: TRegistry;
 beforeAll(async () => {

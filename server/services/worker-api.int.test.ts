@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as desiredStateRoute from '@/app/api/worker/v1/desired-state/route';
 import * as heartbeatRoute from '@/app/api/worker/v1/heartbeat/route';
 import * as artifactRoute from '@/app/api/worker/v1/models/[name]/versions/[version]/artifact/route';
@@ -13,13 +13,6 @@ import { makeToken, testDb } from '../testing/fixtures';
 import { startRouteServer, type TRouteServer } from '../testing/route-server';
 import { blobPath } from './artifact-blob-store';
 import { recordWorkerReport } from './record-worker-report';
-
-vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-worker-api-'));
-});
 
 let p: TRegistry;
 let server: TRouteServer;

@@ -17,7 +17,7 @@ import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats } from './onnx-mo
 /*
  * Test-only: a registry with owners and complete versions (validated, benchmarked, in staging or
  * production) built from real runs and real ONNX files, for deployment and worker-API tests.
- * Callers set BALLAST_ARTIFACT_ROOT to a scratch directory first (vi.hoisted).
+ * The integration set-up gives each test file its own BALLAST_ARTIFACT_ROOT.
  */
 
 export { FEATURES };

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll } from 'vitest';
 import { createTestDatabase, testServerUrl } from './test-database';
 
@@ -6,6 +9,8 @@ import { createTestDatabase, testServerUrl } from './test-database';
 testServerUrl(); // remember the server before DATABASE_URL is repointed
 const testDb = await createTestDatabase();
 process.env.DATABASE_URL = testDb.url;
+// And an artifact store of its own (a file may still point it elsewhere in vi.hoisted).
+process.env.BALLAST_ARTIFACT_ROOT = mkdtempSync(path.join(tmpdir(), 'ballast-artifacts-'));
 process.env.NEXTAUTH_SECRET ??= 'integration-test-secret-0123456789';
 process.env.NEXTAUTH_URL ??= 'http://localhost:3000';
 (globalThis as { ballastTestDb?: typeof testDb }).ballastTestDb = testDb;
