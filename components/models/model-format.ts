@@ -1,4 +1,4 @@
-import type { TModelStage, TSlaClass } from '@/server/contracts/model-registry';
+import type { TSlaClass } from '@/server/contracts/model-registry';
 import { SLA_P99_LIMIT_MS } from '@/server/domain/model-lifecycle';
 
 /** Latencies as people read them: 0.84 ms, 12.4 ms, 312 ms, 1.25 s. */
@@ -22,8 +22,6 @@ export function slaLimitMs(slaClass: string): number {
 export function slaLabel(slaClass: string): string {
   return `${slaClass === 'batch' ? 'Batch' : 'Real-time'} · p99 ≤ ${formatMs(slaLimitMs(slaClass))}`;
 }
-
-export const STAGE_ORDER: readonly TModelStage[] = ['development', 'staging', 'production', 'archived'];
 
 export function shortSha(sha: string | null | undefined, length = 12): string {
   return sha ? sha.replace(/^sha256:/, '').slice(0, length) : '—';
