@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredVersion, metricValue, model, postJson, startWorker, state, type Running } from './testing/harness';
 
@@ -126,7 +126,7 @@ describe('bad input', () => {
 
 describe('Open Inference Protocol v2', () => {
   it('answers server and model metadata and health', async () => {
-    expect(await (await fetch(`${w.url}/v2`)).json()).toEqual({ name: 'ballast-inference-worker', version: '0.1.0', extensions: [] });
+    expect(await (await fetch(`${w.url}/v2`)).json()).toEqual({ name: 'ballast-inference-worker', version: (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version, extensions: [] });
     expect((await fetch(`${w.url}/v2/health/live`)).status).toBe(200);
     expect((await fetch(`${w.url}/v2/health/ready`)).status).toBe(200);
     expect((await fetch(`${w.url}/v2/models/churn/ready`)).status).toBe(200);

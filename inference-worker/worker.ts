@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TDesiredState } from '../server/contracts/worker-desired-state';
@@ -79,7 +80,8 @@ function oipPathTarget(modelSegment: string, versionSegment: string | undefined)
 }
 
 const SERVER_NAME = 'ballast-inference-worker';
-const SERVER_VERSION = '0.1.0';
+// The package's own version, read once: the worker runs from the source tree (tsx), never bundled.
+const SERVER_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function createWorker(config: WorkerConfig, deps: WorkerDeps): Worker {
   const log = deps.log ?? ((line: string) => console.log(`[worker] ${line}`));
