@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { ZPredictRequest } from '../server/contracts/worker-predict';
-import { packRows } from '../server/domain/predict-input';
+import { packRows } from '../inference-worker/predict-input';
 import { parseJson, readBody, sendJson } from '../inference-worker/http-io';
 import { createInferenceHost } from '../inference-worker/inference-host';
 import { sha256Hex } from '../inference-worker/model-source';

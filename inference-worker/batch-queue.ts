@@ -1,4 +1,4 @@
-import { decideBatch, splitRows, type BatchPolicy, type TBatchCloseReason } from '../server/domain/batch-policy';
+import { decideBatch, splitRows, type BatchPolicy, type TBatchCloseReason } from './batch-policy';
 import { DomainError } from '../server/domain/errors';
 
 /*

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findUnsafeJson, MAX_JSON_DEPTH } from '../server/contracts/safe-text';
-import { seededRandom } from '../server/domain/seeded-random';
+import { seededRandom } from '../server/synthetic/seeded-random';
 import { decodeSegment, HttpError, refuseUnsafeJson } from './http-io';
 
 /** Random JSON-like values with occasional NUL, lone surrogates, control characters and deep nesting. */

@@ -3,7 +3,7 @@ import type { TTrafficVariant } from '../server/contracts/worker-desired-state';
 import { MAX_JSON_DEPTH, findUnsafeJson } from '../server/contracts/safe-text';
 import { MAX_LOG_BATCH, ZPredictionLogAck, type TPredictionLogRecord } from '../server/contracts/worker-prediction-log';
 import { canonicalJson } from '../server/domain/canonical-config';
-import { RateWindow, errorKind, sampleDecision } from '../server/domain/log-sampling';
+import { RateWindow, errorKind, sampleDecision } from './log-sampling';
 import { LogShipper, PermanentShipError, TransientShipError, type ShipFn } from './spool/log-shipper';
 import type { WorkerMetrics } from './worker-metrics';
 
@@ -17,7 +17,7 @@ import type { WorkerMetrics } from './worker-metrics';
  * A request that failed (refused input, a model error) becomes at most one record, whatever its
  * size: its first item stands for it, no other item is ever read. That keeps a flood of refused
  * requests from turning into a flood of records; error records are then sampled per kind of
- * error past an always-keep budget (server/domain/log-sampling.ts).
+ * error past an always-keep budget (inference-worker/log-sampling.ts).
  */
 
 export { PermanentShipError, TransientShipError, type ShipFn };

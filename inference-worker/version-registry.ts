@@ -1,7 +1,7 @@
 import type { TDesiredModel, TDesiredVersion, TTrafficVariant } from '../server/contracts/worker-desired-state';
 import type { TVersionState } from '../server/contracts/worker-model';
 import { DomainError } from '../server/domain/errors';
-import { goldenMismatch } from '../server/domain/model-output';
+import { goldenMismatch } from './model-output';
 import { routeKey } from '../server/domain/traffic-split';
 import { BatchQueue, type QueuePolicy } from './batch-queue';
 import type { InferenceHost, LoadedModel } from './inference-host';

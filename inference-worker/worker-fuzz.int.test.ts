@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzCases, NASTY_PATH_SEGMENTS, type TFuzzCase } from '../server/testing/fuzz/fuzz-cases';
 import { sendRaw, type TRawRequest } from '../server/testing/fuzz/send-raw';
-import { seededRandom } from '../server/domain/seeded-random';
+import { seededRandom } from '../server/synthetic/seeded-random';
 import { desiredVersion, LogReceiver, model, postJson, startWorker, state, type Running } from './testing/harness';
 
 /*

@@ -1,4 +1,4 @@
-import { BATCH_CLOSE_REASONS } from '../server/domain/batch-policy';
+import { BATCH_CLOSE_REASONS } from './batch-policy';
 import { Counter, Gauge, Histogram, Registry } from './exposition';
 
 /*

@@ -3,7 +3,7 @@
 // reports which provider served, checks the outputs against the TypeScript forward pass, and
 // measures rows/s. Bundled by scripts/gpu-check.sh; the product never needs a GPU.
 import { hostname } from 'node:os';
-import { encodeMlpOnnx, mlpForward, type TMlpLayer } from '../server/domain/onnx-mlp-writer';
+import { encodeMlpOnnx, mlpForward, type TMlpLayer } from '../server/synthetic/onnx-mlp-writer';
 import { openSession, readSignature, runSession, type TProviderPreference } from '../inference-worker/ort-session';
 
 function seeded(seed: number) {

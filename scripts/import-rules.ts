@@ -4,7 +4,9 @@ import path from 'node:path';
 /**
  * The architecture of STYLE.md as data: contracts <- domain <- services <- api/rest <- app;
  * the worker sees contracts and domain only; only inference-worker/ loads onnxruntime-node;
- * nothing in app/ or components/ reaches server/db.
+ * nothing in app/ or components/ reaches server/db. Modules only the worker uses live in
+ * inference-worker/, which the control plane never imports; server/synthetic/ (seeded random
+ * numbers, ONNX models written by hand) serves the demo, gpu-check and tests, never the product.
  */
 export interface ImportRef {
   from: string; // repo-relative file
@@ -27,6 +29,10 @@ const inRest = under('server/rest');
 const inApp = under('app');
 const inComponents = under('components');
 const inWorker = under('inference-worker');
+const inSynthetic = under('server/synthetic');
+// Contracts, domain and synthetic list what they may import; every other layer of the control plane is checked here.
+const inControlPlane = (f: string) => (f.startsWith('server/') && !inContracts(f) && !inDomain(f) && !inSynthetic(f)) || inApp(f) || inComponents(f);
+const inWorkerTesting = under('inference-worker/testing');
 
 export const RULES: Rule[] = [
   {
@@ -73,13 +79,29 @@ export const RULES: Rule[] = [
   {
     applies: inWorker,
     check: (r) => {
-      if (r.target) return inWorker(r.target) || inContracts(r.target) || inDomain(r.target) ? null : 'the worker sees only server/contracts and server/domain';
+      if (r.target) {
+        if (inWorker(r.target) || inContracts(r.target) || inDomain(r.target)) return null;
+        if (inSynthetic(r.target) && inWorkerTesting(r.from)) return null;
+        return 'the worker sees only server/contracts and server/domain (its test harness also server/synthetic)';
+      }
       return isPkg(r, 'next', '@prisma', 'pg', '@trpc', 'next-auth', 'react') ? `the worker never imports ${r.spec}` : null;
     },
   },
   {
     applies: (f) => !inWorker(f),
     check: (r) => (isPkg(r, 'onnxruntime-node', 'onnxruntime-common') ? 'only inference-worker/ imports onnxruntime-node' : null),
+  },
+  {
+    applies: (f) => inControlPlane(f),
+    check: (r) => (r.target && inWorker(r.target) ? 'the control plane never imports inference-worker/ (share through contracts or domain)' : null),
+  },
+  {
+    applies: inSynthetic,
+    check: (r) => (r.target ? (inSynthetic(r.target) ? null : 'synthetic builders import only each other') : `synthetic builders stay self-contained: no ${r.spec}`),
+  },
+  {
+    applies: (f) => inControlPlane(f),
+    check: (r) => (r.target && inSynthetic(r.target) ? 'server/synthetic is for the demo, gpu-check and tests, never the product' : null),
   },
 ];
 

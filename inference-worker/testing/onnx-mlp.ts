@@ -1,10 +1,10 @@
 /*
  * Seeded multi-layer perceptrons for the worker's tests and benchmark, encoded as real ONNX by the
- * domain's writer (server/domain/onnx-mlp-writer.ts). A plain-JS forward pass sits beside each:
+ * shared writer (server/synthetic/onnx-mlp-writer.ts). A plain-JS forward pass sits beside each:
  * tests compare the worker's answers against that reference rather than ONNX Runtime's own output.
  */
-import { encodeMlpOnnx } from '../../server/domain/onnx-mlp-writer';
-import { seededRandom } from '../../server/domain/seeded-random';
+import { encodeMlpOnnx } from '../../server/synthetic/onnx-mlp-writer';
+import { seededRandom } from '../../server/synthetic/seeded-random';
 
 export interface MlpSpec {
   /** Layer widths, input first, classes last: [32, 256, 256, 2]. */

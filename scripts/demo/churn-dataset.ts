@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { seededRandom } from '../../server/domain/seeded-random';
+import { seededRandom } from '../../server/synthetic/seeded-random';
 
 /*
  * A synthetic telecom-churn table generated from a known logistic rule plus noise, so the demo

@@ -4,7 +4,7 @@ import { referenceStats } from '../../server/domain/reference-stats';
 import { CHURN_FEATURES } from './churn-dataset';
 import { DEMO_DATASET } from './demo-workspace';
 import { mlpForward, type THyperparameters } from './train-classifier';
-import type { TMlp } from '../../server/domain/onnx-mlp-writer';
+import type { TMlp } from '../../server/synthetic/onnx-mlp-writer';
 
 /*
  * The pieces a complete model version carries besides the ONNX file, computed from the trained

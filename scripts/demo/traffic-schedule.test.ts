@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../server/domain/seeded-random';
+import { seededRandom } from '../../server/synthetic/seeded-random';
 import { CHURN_FEATURES, generateChurnData, sampleCustomer } from './churn-dataset';
 import { driftPhase, driftShift, FULL_DRIFT_SHIFT, nextBackoffMs, routingKey, rowsPerRequest, summaryLine, trafficConfigFromEnv } from './traffic-schedule';
 

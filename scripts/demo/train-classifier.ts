@@ -1,5 +1,5 @@
-import { encodeMlpOnnx, mlpForward, type TMlp, type TMlpLayer } from '../../server/domain/onnx-mlp-writer';
-import { seededRandom } from '../../server/domain/seeded-random';
+import { encodeMlpOnnx, mlpForward, type TMlp, type TMlpLayer } from '../../server/synthetic/onnx-mlp-writer';
+import { seededRandom } from '../../server/synthetic/seeded-random';
 
 export interface THyperparameters {
   hidden: number;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as ajax from '@/app/ajax-api/2.0/mlflow/[...path]/route';
 import * as mlflow from '@/app/api/2.0/mlflow/[...path]/route';
 import * as proxy from '@/app/api/2.0/mlflow-artifacts/artifacts/[[...path]]/route';
-import { seededRandom } from '../domain/seeded-random';
+import { seededRandom } from '../synthetic/seeded-random';
 import { makeToken, testDb } from '../testing/fixtures';
 import { fuzzCases, NASTY_PATH_SEGMENTS } from '../testing/fuzz/fuzz-cases';
 import { sendRaw, type TRawRequest } from '../testing/fuzz/send-raw';

@@ -23,7 +23,7 @@ import { addVersion, callerAs, makeRegistryPeople, newModel, type TRegistry } fr
 import { makeToken, testDb } from '../testing/fixtures';
 import { startRouteServer, type TRouteServer } from '../testing/route-server';
 import { evaluateDeployments } from './evaluate-deployments';
-import { ERRORS_ALWAYS_KEPT_PER_S } from '../domain/log-sampling';
+import { ERRORS_ALWAYS_KEPT_PER_S } from '../../inference-worker/log-sampling';
 
 vi.hoisted(() => {
   // Its webhooks point at a (closed) loopback port over http: allowed explicitly, as an operator would.

@@ -1,4 +1,4 @@
-import { concat, pbBytes, pbMessage, pbString, pbVarint, type TMlp } from '../domain/onnx-mlp-writer';
+import { concat, pbBytes, pbMessage, pbString, pbVarint, type TMlp } from '../synthetic/onnx-mlp-writer';
 
 /*
  * Test-only: a real ONNX model that fails on some inputs, for canary tests (integration and e2e)

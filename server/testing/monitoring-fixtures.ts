@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
-import { seededRandom } from '../domain/seeded-random';
+import { seededRandom } from '../synthetic/seeded-random';
 import { sampleReferenceStats } from './onnx-model';
 
 /*

@@ -1,11 +1,11 @@
 /*
- * Small, real ONNX models for tests: seeded random MLPs (server/domain/onnx-mlp-writer.ts does the
+ * Small, real ONNX models for tests: seeded random MLPs (server/synthetic/onnx-mlp-writer.ts does the
  * encoding), their golden examples and sample reference statistics.
  */
-import { encodeMlpOnnx, mlpForward, type TMlp, type TMlpLayer, type TMlpSpec } from '../domain/onnx-mlp-writer';
-import { seededRandom } from '../domain/seeded-random';
+import { encodeMlpOnnx, mlpForward, type TMlp, type TMlpLayer, type TMlpSpec } from '../synthetic/onnx-mlp-writer';
+import { seededRandom } from '../synthetic/seeded-random';
 
-export { mlpForward, pbBytes, pbMessage, pbString, pbVarint, type TMlp, type TMlpSpec } from '../domain/onnx-mlp-writer';
+export { mlpForward, pbBytes, pbMessage, pbString, pbVarint, type TMlp, type TMlpSpec } from '../synthetic/onnx-mlp-writer';
 
 /** An MLP with seeded random weights (He-style scale), the same for the same spec. */
 export function buildMlpOnnx(input: TMlpSpec): TMlp {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { TModelStage } from '../../contracts/model-registry';
 import type { TDeploymentStatus, TDeploymentStrategy } from '../../contracts/deployments';
 import { SLA_P99_LIMIT_MS, TRANSITIONS } from '../model-lifecycle';
-import { seededRandom } from '../seeded-random';
+import { seededRandom } from '../../synthetic/seeded-random';
 import { allowedActions } from './allowed-actions';
 import type { TRolloutActor } from './actor';
 import { COMMAND_KINDS, type TRolloutCommand } from './commands';

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../domain/seeded-random';
+import { seededRandom } from '../../synthetic/seeded-random';
 
 /*
  * Test-only: seeded malformed requests, made by mutating one valid example of a surface's body.

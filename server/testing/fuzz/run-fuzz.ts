@@ -1,6 +1,6 @@
 import { NASTY_VALUES } from './fuzz-cases';
 import { sendRaw, type TRawRequest } from './send-raw';
-import { seededRandom } from '../../domain/seeded-random';
+import { seededRandom } from '../../synthetic/seeded-random';
 
 /*
  * Test-only: sends a fuzz suite's requests through a real server a few at a time and tallies the

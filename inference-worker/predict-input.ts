@@ -1,4 +1,4 @@
-import { DomainError } from './errors';
+import { DomainError } from '../server/domain/errors';
 
 /*
  * Checks /predict rows against a model's signature and packs them into the float32 row-major buffer

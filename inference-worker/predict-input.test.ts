@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from './errors';
+import { DomainError } from '../server/domain/errors';
 import { packRows } from './predict-input';
 
 const sig = { width: 3, features: ['age', 'tenure', 'spend'], allowNonFinite: false, maxRows: 4 };

@@ -1,6 +1,6 @@
-import type { TOipDatatype } from '../contracts/worker-model';
-import type { TOipRequestInput } from '../contracts/worker-oip';
-import { DomainError } from './errors';
+import type { TOipDatatype } from '../server/contracts/worker-model';
+import type { TOipRequestInput } from '../server/contracts/worker-oip';
+import { DomainError } from '../server/domain/errors';
 
 /*
  * Open Inference Protocol v2 tensors <-> the rows a model takes. The spec allows tensor data nested

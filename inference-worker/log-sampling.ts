@@ -1,4 +1,4 @@
-import type { TTrafficVariant } from '../contracts/worker-desired-state';
+import type { TTrafficVariant } from '../server/contracts/worker-desired-state';
 
 /*
  * Which predictions reach the log. Full logging costs too much at high rates, but the records that
