@@ -99,15 +99,8 @@ export function buildReport(worker: Worker, workerId: string, startedAt: number)
     versions: worker.registry.all().map((e) => {
       const labels = [e.model, String(e.version)];
       const h = m.latency.snapshot(labels);
-      // The Prometheus histogram is in seconds with finer buckets; the report uses the contract's ms bounds.
-      const counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
-      if (h) {
-        m.latency.buckets.forEach((b, i) => {
-          const j = LATENCY_BUCKETS_MS.findIndex((ms) => b * 1000 <= ms);
-          counts[j < 0 ? LATENCY_BUCKETS_MS.length : j]! += h.counts[i]!;
-        });
-        counts[LATENCY_BUCKETS_MS.length]! += h.counts[m.latency.buckets.length]!;
-      }
+      // The Prometheus histogram has the contract's bounds in seconds (LATENCY_BUCKETS_S), so its counts go as they are.
+      const counts = h ? [...h.counts] : new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
       const choice = worker.registry.routeOf(e.model).find((c) => c.entry === e);
       // The version's own failures only: a caller's bad input (400/404) says nothing about the
       // model, and counting it would let bad requests push a healthy canary into rollback.

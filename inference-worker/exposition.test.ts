@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Counter, Gauge, Histogram, Registry } from './exposition';
+import { LATENCY_BUCKETS_MS } from '../server/contracts/worker-report';
+import { LATENCY_BUCKETS_S } from './worker-metrics';
 
 describe('exposition', () => {
   it('writes counters, gauges and cumulative histogram buckets', () => {
@@ -28,5 +30,17 @@ describe('exposition', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('latency bucket scheme', () => {
+  it('is the contract list in seconds, so a report sends the histogram counts unchanged', () => {
+    expect(LATENCY_BUCKETS_S).toEqual([0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
+    expect(LATENCY_BUCKETS_S.map((s) => s * 1000)).toEqual([...LATENCY_BUCKETS_MS]);
+    // A latency exactly on a bound falls in that bound's bucket on both sides (le is inclusive).
+    const h = new Histogram('x_seconds', 'Latency.', [], LATENCY_BUCKETS_S);
+    for (const ms of LATENCY_BUCKETS_MS) h.observe([], ms / 1000);
+    h.observe([], 6);
+    expect(h.snapshot([])!.counts).toEqual([...LATENCY_BUCKETS_MS.map(() => 1), 1]);
   });
 });

@@ -1,30 +1,16 @@
+import { histogramFamily, metricFamily, writeExposition, type TFamily, type TLabels } from '../server/domain/prometheus-text';
+
 /*
- * A small Prometheus text-format (0.0.4) writer: counters, gauges and histograms with labels. Enough
- * for the worker's own metrics without a client library; `promtool check metrics` lints its output
- * in the integration tests (names in base units, counters ending in _total, HELP and TYPE for all).
+ * The worker's metric collectors: counters, gauges and histograms with labels, kept in memory and
+ * turned into text by the one Prometheus writer the control plane uses too
+ * (server/domain/prometheus-text.ts). `promtool check metrics` lints the output in the
+ * integration tests (names in base units, counters ending in _total, HELP and TYPE for all).
  */
 
 type LabelValues = readonly string[];
 
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
-}
-
-function labelText(names: readonly string[], values: LabelValues, extra?: [string, string]): string {
-  const parts = names.map((n, i) => `${n}="${escapeLabel(values[i] ?? '')}"`);
-  if (extra) parts.push(`${extra[0]}="${escapeLabel(extra[1])}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
-
 interface Metric {
-  render(out: string[]): void;
+  family(): TFamily;
 }
 
 abstract class Labelled<T> implements Metric {
@@ -34,7 +20,6 @@ abstract class Labelled<T> implements Metric {
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly string[],
-    private readonly type: string,
   ) {}
 
   protected entry(labels: LabelValues, init: () => T): { labels: LabelValues; value: T } {
@@ -47,17 +32,16 @@ abstract class Labelled<T> implements Metric {
     return e;
   }
 
-  render(out: string[]): void {
-    out.push(`# HELP ${this.name} ${this.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${this.name} ${this.type}`);
-    this.renderSeries(out);
+  protected labelsOf(values: LabelValues): TLabels {
+    return Object.fromEntries(this.labelNames.map((n, i) => [n, values[i] ?? '']));
   }
 
-  protected abstract renderSeries(out: string[]): void;
+  abstract family(): TFamily;
 }
 
 export class Counter extends Labelled<number> {
   constructor(name: string, help: string, labelNames: readonly string[] = []) {
-    super(name, help, labelNames, 'counter');
+    super(name, help, labelNames);
   }
 
   inc(labels: LabelValues = [], n = 1): void {
@@ -68,8 +52,8 @@ export class Counter extends Labelled<number> {
     return this.series.get(labels.join('\u0000'))?.value ?? 0;
   }
 
-  protected renderSeries(out: string[]): void {
-    for (const { labels, value } of this.series.values()) out.push(`${this.name}${labelText(this.labelNames, labels)} ${formatValue(value)}`);
+  family(): TFamily {
+    return metricFamily(this.name, 'counter', this.help, [...this.series.values()].map(({ labels, value }) => ({ labels: this.labelsOf(labels), value })));
   }
 }
 
@@ -81,15 +65,16 @@ export class Gauge extends Labelled<number> {
     labelNames: readonly string[],
     private readonly collect: () => Iterable<[LabelValues, number]>,
   ) {
-    super(name, help, labelNames, 'gauge');
+    super(name, help, labelNames);
   }
 
-  protected renderSeries(out: string[]): void {
-    for (const [labels, value] of this.collect()) out.push(`${this.name}${labelText(this.labelNames, labels)} ${formatValue(value)}`);
+  family(): TFamily {
+    return metricFamily(this.name, 'gauge', this.help, [...this.collect()].map(([labels, value]) => ({ labels: this.labelsOf(labels), value })));
   }
 }
 
 interface HistogramState {
+  /** One per bucket plus +Inf last, not cumulative. */
   counts: number[];
   sum: number;
   count: number;
@@ -102,7 +87,7 @@ export class Histogram extends Labelled<HistogramState> {
     labelNames: readonly string[],
     readonly buckets: readonly number[],
   ) {
-    super(name, help, labelNames, 'histogram');
+    super(name, help, labelNames);
   }
 
   observe(labels: LabelValues, v: number, times = 1): void {
@@ -118,17 +103,8 @@ export class Histogram extends Labelled<HistogramState> {
     return this.series.get(labels.join('\u0000'))?.value;
   }
 
-  protected renderSeries(out: string[]): void {
-    for (const { labels, value } of this.series.values()) {
-      let cumulative = 0;
-      this.buckets.forEach((b, i) => {
-        cumulative += value.counts[i]!;
-        out.push(`${this.name}_bucket${labelText(this.labelNames, labels, ['le', formatValue(b)])} ${cumulative}`);
-      });
-      out.push(`${this.name}_bucket${labelText(this.labelNames, labels, ['le', '+Inf'])} ${value.count}`);
-      out.push(`${this.name}_sum${labelText(this.labelNames, labels)} ${formatValue(value.sum)}`);
-      out.push(`${this.name}_count${labelText(this.labelNames, labels)} ${value.count}`);
-    }
+  family(): TFamily {
+    return histogramFamily(this.name, this.help, this.buckets, [...this.series.values()].map(({ labels, value }) => ({ labels: this.labelsOf(labels), counts: value.counts, sum: value.sum })));
   }
 }
 
@@ -141,8 +117,6 @@ export class Registry {
   }
 
   render(): string {
-    const out: string[] = [];
-    for (const m of this.metrics) m.render(out);
-    return `${out.join('\n')}\n`;
+    return writeExposition(this.metrics.map((m) => m.family()));
   }
 }

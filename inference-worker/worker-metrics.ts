@@ -1,3 +1,4 @@
+import { LATENCY_BUCKETS_MS } from '../server/contracts/worker-report';
 import { BATCH_CLOSE_REASONS } from './batch-policy';
 import { Counter, Gauge, Histogram, Registry } from './exposition';
 
@@ -6,7 +7,8 @@ import { Counter, Gauge, Histogram, Registry } from './exposition';
  * enforces); labels are model and version so dashboards can compare a canary with stable.
  */
 
-const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** The contract's latency buckets in seconds: the heartbeat report sends these counts unchanged. */
+export const LATENCY_BUCKETS_S: readonly number[] = LATENCY_BUCKETS_MS.map((ms) => ms / 1000);
 const BATCH_ROW_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
 export interface GaugeSources {

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATENCY_BUCKETS_MS } from '../server/contracts/worker-report';
+import { buildReport } from './control-plane';
 import { desiredVersion, metricValue, model, postJson, startWorker, state, type Running } from './testing/harness';
 
 // A real worker (node:http, ONNX Runtime, batching) on an ephemeral port, serving a model built here.
@@ -188,5 +190,16 @@ describe('GET /health and /metrics', () => {
     const r = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
     expect(r.status).toBe(0);
+  });
+  it('reports the same latency histogram to the control plane as /metrics shows, in the contract\'s ms bounds', async () => {
+    const text = await (await fetch(`${w.url}/metrics`)).text();
+    const v = buildReport(w.worker, 'w-test', Date.now()).versions.find((x) => x.model === 'churn' && x.version === 1)!;
+    expect(v.latency.bounds_ms).toEqual([...LATENCY_BUCKETS_MS]);
+    const series = { model: 'churn', version: '1' };
+    const les = [...LATENCY_BUCKETS_MS.map((ms) => String(ms / 1000)), '+Inf'];
+    const cumulative = les.map((le) => metricValue(text, 'ballast_worker_request_duration_seconds_bucket', { ...series, le }));
+    expect(cumulative.at(-1)).toBeGreaterThan(0);
+    expect(v.latency.counts).toEqual(cumulative.map((c, i) => c - (i ? cumulative[i - 1]! : 0)));
+    expect(v.latency.sum_ms).toBeCloseTo(metricValue(text, 'ballast_worker_request_duration_seconds_sum', series) * 1000, 6);
   });
 });

@@ -7,6 +7,11 @@ import { ZTrafficVariant } from './worker-desired-state';
  * that went since start (counters are cumulative, so a lost report loses nothing).
  */
 
+/**
+ * The one latency bucket scheme: the report's bounds, the version_traffic rows and the worker's
+ * Prometheus histograms (the same bounds in seconds), so a report copies the worker's counts as
+ * they are. Changing it changes the meaning of stored rows (they keep their own bounds_ms).
+ */
 export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] as const;
 
 export const ZLatencyHistogram = z.object({
