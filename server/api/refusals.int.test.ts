@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TPrincipal } from '../auth/principal';
 import type { TErrorData } from '../contracts/refusals';
 import { addVersion, callerAs, makeRegistryPeople, newModel, type TRegistry } from '../testing/deployment-fixtures';
+import { DomainError, INTERNAL_ERROR_MESSAGE } from '../domain/errors';
 import { testDb } from '../testing/fixtures';
 import { appRouter } from './root';
 
@@ -27,13 +28,13 @@ beforeAll(async () => {
 });
 
 /** One tRPC call over the fetch adapter (the real router, formatter and status), signed in as `principal`. */
-async function call(principal: TPrincipal, type: 'query' | 'mutation', path: string, input: unknown): Promise<{ status: number; body: unknown }> {
+async function call(principal: TPrincipal, type: 'query' | 'mutation', path: string, input: unknown, db = testDb().db): Promise<{ status: number; body: unknown }> {
   const url = `http://localhost/api/trpc/${path}`;
   const req =
     type === 'mutation'
       ? new Request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(superjson.serialize(input)) })
       : new Request(`${url}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`);
-  const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => ({ db: testDb().db, principal, authError: null, requestId: 'refusals' }) });
+  const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => ({ db, principal, authError: null, requestId: 'refusals' }) });
   return { status: res.status, body: await res.json() };
 }
 
@@ -101,6 +102,23 @@ describe('tRPC refusals carry the rule code and its details', () => {
     const scope = await refusalOf(viewer, 'promotions.request', { modelName: 'x', version: 1 });
     expect(scope).toMatchObject({ status: 403, data: { code: 'FORBIDDEN', httpStatus: 403 } });
     expect(scope.data.details).toBeUndefined();
+  });
+});
+
+describe('5xx answers still hide internals', () => {
+  it('an unexpected error and an INTERNAL domain error both read as the generic message, without details', async () => {
+    const failingWith = (err: Error) =>
+      new Proxy(testDb().db, { get: (target, key) => (key === 'registeredModel' ? { findUnique: () => Promise.reject(err) } : Reflect.get(target, key)) }) as ReturnType<typeof testDb>['db'];
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const err of [new Error('relation "secret_table" does not exist'), new DomainError('INTERNAL', 'SELECT * FROM secret_table failed', { sql: 'SELECT * FROM secret_table' })]) {
+      const { status, body } = await call(p.owner.principal, 'query', 'models.get', { name: 'any-model' }, failingWith(err));
+      const json = (body as TErrorBody).error.json;
+      expect(status).toBe(500);
+      expect(json.message).toBe(INTERNAL_ERROR_MESSAGE);
+      expect(json.data.details).toBeUndefined();
+      expect(JSON.stringify(body)).not.toContain('secret_table');
+    }
+    vi.restoreAllMocks();
   });
 });
 
