@@ -7,12 +7,12 @@ import { ErrorAlert } from '../ui/error-alert';
  * list of gates with the reason each failed, read from the refusal's details; anything else (a
  * four-eyes refusal, a stale request) as the server wrote it.
  */
-export function ActionError({ error }: { error: unknown }) {
+export function ActionError({ error, testId = 'action-error' }: { error: unknown; testId?: string }) {
   if (!error) return null;
   const gates = error instanceof TRPCClientError ? refusalOf(error.data, 'GATES_UNMET') : null;
-  if (!gates?.unmet?.length) return <ErrorAlert error={error} testId="action-error" />;
+  if (!gates?.unmet?.length) return <ErrorAlert error={error} testId={testId} />;
   return (
-    <div className="alert alert-error" role="alert" data-testid="action-error" data-code="GATES_UNMET">
+    <div className="alert alert-error" role="alert" data-testid={testId} data-code="GATES_UNMET">
       <div>
         Version {gates.version} of {gates.model} cannot go to {gates.to} yet. Unmet gates:
       </div>
