@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '../trpc';
-import { ErrorAlert } from '../ui/error-alert';
+import { ActionError } from '../models/action-error';
 import { useHydrated } from '../ui/use-hydrated';
 
 type TStrategy = 'canary' | 'blue_green' | 'ab_test';
@@ -185,7 +185,8 @@ export function CreateDeploymentForm({ initialModel, onClose }: { initialModel?:
             {formError}
           </div>
         ) : null}
-        <ErrorAlert error={create.error} testId="create-deployment-error" />
+        {/* Unmet gates come as a list, read from the refusal's details. */}
+        <ActionError error={create.error} testId="create-deployment-error" />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={!hydrated || create.isPending} data-testid="create-deployment-submit">
             {create.isPending ? 'Starting…' : 'Start deployment'}

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useMemo } from 'react';
-import { ERROR_RATE_FACTOR, ERROR_RATE_FLOOR, MIN_CANDIDATE_REQUESTS } from '@/server/domain/canary-policy';
+import type { TCanaryPolicyView } from '@/server/contracts/deployments';
 import { VersionTrafficCharts } from '../charts/version-traffic-charts';
 import { useTRPC } from '../trpc';
 import { ErrorAlert } from '../ui/error-alert';
@@ -18,6 +18,7 @@ import { SplitBar } from './split-bar';
 const REFRESH_MS = 5_000;
 const SEVEN_DAYS_MS = 7 * 86_400_000 - 60_000;
 
+// Recorded figures (a JSON map, as the server answers it); the live decision's are typed.
 type TFigures = Record<string, number | string | null>;
 const num = (f: TFigures | null | undefined, k: string): number | null => {
   const v = f?.[k];
@@ -48,9 +49,10 @@ function DeploymentDetails({ d, canWrite }: { d: TDeploymentDetails; canWrite: b
   const from = new Date(Math.max(d.createdAt.getTime() - 10 * 60_000, endMs - SEVEN_DAYS_MS));
   const fromKey = Math.floor(from.getTime() / 60_000);
   const stableFrom = useMemo(() => new Date(fromKey * 60_000), [fromKey]);
-  const figures = (d.figures ?? null) as TFigures | null;
-  const threshold = num(figures, 'errorRateThreshold') ?? ERROR_RATE_FACTOR * Math.max(d.windows.stable?.errorRate ?? 0, ERROR_RATE_FLOOR);
-  const sla = num(figures, 'slaP99Ms');
+  const figures = d.figures;
+  // The canary's limits as the server judges them (never recomputed here from a copy of the policy).
+  const policy = d.canaryPolicy;
+  const sla = policy?.slaP99Ms ?? num(figures, 'slaP99Ms');
   return (
     <div className="stack ops" data-testid="deployment-view" data-status={d.status}>
       <nav className="breadcrumbs" aria-label="Breadcrumb">
@@ -171,7 +173,7 @@ function DeploymentDetails({ d, canWrite }: { d: TDeploymentDetails; canWrite: b
             </table>
           </div>
         </section>
-        {d.strategy === 'canary' ? <CanaryPolicy d={d} threshold={threshold} sla={sla} /> : null}
+        {policy ? <CanaryPolicy d={d} policy={policy} /> : null}
         {d.strategy === 'blue_green' ? <BlueGreenStatus d={d} /> : null}
       </div>
 
@@ -185,7 +187,7 @@ function DeploymentDetails({ d, canWrite }: { d: TDeploymentDetails; canWrite: b
           from={stableFrom}
           to={to}
           refetchMs={active ? REFRESH_MS : undefined}
-          errorThreshold={d.strategy === 'canary' ? { y: threshold, label: `rollback above ${percent(threshold, 1)}` } : undefined}
+          errorThreshold={policy ? { y: policy.errorRateThreshold, label: `rollback above ${percent(policy.errorRateThreshold, 1)}` } : undefined}
           latencyThreshold={sla !== null ? { y: sla, label: `SLA ${sla} ms` } : undefined}
           testIdPrefix="deployment"
         />
@@ -214,12 +216,12 @@ function DeploymentDetails({ d, canWrite }: { d: TDeploymentDetails; canWrite: b
  * only its recorded figures).
  */
 function candidateWindow(d: TDeploymentDetails) {
-  const f = ((d.liveDecision as { figures?: TFigures } | null)?.figures ?? d.figures ?? null) as TFigures | null;
+  const f = d.liveDecision?.figures ?? null;
   const w = d.windows.candidate;
-  const recorded = num(f, 'candidateRequests');
+  const recorded = f ? f.candidateRequests : num(d.figures, 'candidateRequests');
   if (recorded === null || recorded <= w.requests) return w;
-  const rate = num(f, 'candidateErrorRate');
-  return { requests: recorded, errors: rate === null ? 0 : Math.round(rate * recorded), errorRate: rate, p50Ms: null, p99Ms: num(f, 'candidateP99Ms') };
+  const rate = f ? f.candidateErrorRate : num(d.figures, 'candidateErrorRate');
+  return { requests: recorded, errors: rate === null ? 0 : Math.round(rate * recorded), errorRate: rate, p50Ms: null, p99Ms: f ? f.candidateP99Ms : num(d.figures, 'candidateP99Ms') };
 }
 
 function Meter(props: { label: string; value: string; limit: string; ratio: number | null; state: 'ok' | 'bad' | 'wait'; note?: string; testId: string }) {
@@ -240,18 +242,21 @@ function Meter(props: { label: string; value: string; limit: string; ratio: numb
   );
 }
 
-function CanaryPolicy({ d, threshold, sla }: { d: TDeploymentDetails; threshold: number; sla: number | null }) {
-  // What the policy decides on: the live decision's figures when the API sends them, else the
-  // last evaluation's (recorded every 30 s), else the raw window.
-  const live = (d.liveDecision as { figures?: TFigures } | null)?.figures ?? null;
-  const f = live ?? ((d.figures ?? null) as TFigures | null);
+function CanaryPolicy({ d, policy }: { d: TDeploymentDetails; policy: TCanaryPolicyView }) {
+  // What the policy decides on: the live decision's figures, else the last evaluation's
+  // (recorded every 30 s), else the raw window; its limits as the server sends them.
+  const live = d.liveDecision?.figures ?? null;
+  const f: TFigures | null = live ?? d.figures;
+  const threshold = policy.errorRateThreshold;
+  const sla = policy.slaP99Ms;
+  const { minCandidateRequests, errorRateFactor, errorRateFloor, lowestErrorRateThreshold } = policy;
   const w = d.windows.candidate;
   const requests = Math.max(num(f, 'candidateRequests') ?? 0, w.requests);
   const fromFigures = (num(f, 'candidateRequests') ?? -1) >= w.requests;
   const errorRate = (fromFigures ? num(f, 'candidateErrorRate') : w.errorRate) ?? 0;
   const p99 = fromFigures ? num(f, 'candidateP99Ms') : w.p99Ms;
   const stableRate = num(f, 'stableErrorRate') ?? d.windows.stable?.errorRate ?? 0;
-  const enough = requests >= MIN_CANDIDATE_REQUESTS;
+  const enough = requests >= minCandidateRequests;
   return (
     <section className="card" data-testid="canary-policy">
       <div className="card-header">
@@ -264,8 +269,8 @@ function CanaryPolicy({ d, threshold, sla }: { d: TDeploymentDetails; threshold:
         <Meter
           label="Candidate requests"
           value={count(requests)}
-          limit={`${MIN_CANDIDATE_REQUESTS} before a decision`}
-          ratio={requests / MIN_CANDIDATE_REQUESTS}
+          limit={`${minCandidateRequests} before a decision`}
+          ratio={requests / minCandidateRequests}
           state={enough ? 'ok' : 'wait'}
           testId="policy-requests"
         />
@@ -275,15 +280,15 @@ function CanaryPolicy({ d, threshold, sla }: { d: TDeploymentDetails; threshold:
           limit={`${percent(threshold)} limit`}
           ratio={threshold > 0 ? errorRate / threshold : null}
           state={errorRate > threshold ? (enough ? 'bad' : 'wait') : 'ok'}
-          note={`${ERROR_RATE_FACTOR}× the stable rate (${percent(stableRate)}), floored at ${percent(ERROR_RATE_FLOOR, 1)}: never below ${percent(ERROR_RATE_FACTOR * ERROR_RATE_FLOOR, 1)}.`}
+          note={`${errorRateFactor}× the stable rate (${percent(stableRate)}), floored at ${percent(errorRateFloor, 1)}: never below ${percent(lowestErrorRateThreshold, 1)}.`}
           testId="policy-error-rate"
         />
         <Meter
           label="p99 latency"
           value={ms(p99)}
-          limit={sla !== null ? `${sla} ms SLA` : 'SLA'}
+          limit={`${sla} ms SLA`}
           ratio={p99 !== null && sla ? p99 / sla : null}
-          state={p99 !== null && sla !== null && p99 > sla ? (enough ? 'bad' : 'wait') : 'ok'}
+          state={p99 !== null && p99 > sla ? (enough ? 'bad' : 'wait') : 'ok'}
           testId="policy-latency"
         />
         {d.liveDecision ? (

@@ -10,6 +10,7 @@ import { domainErrorOf } from '../db/storage-errors';
 import { DomainError, ERROR_TABLE, INTERNAL_ERROR_MESSAGE, isDomainError } from '../domain/errors';
 import { newRequestId } from '../services/service-context';
 import { findUnsafeJson } from '../contracts/safe-text';
+import type { TErrorData } from '../contracts/refusals';
 import { formatZodIssues } from '../contracts/zod-issues';
 
 export interface TRPCMeta {
@@ -26,13 +27,13 @@ export async function createTRPCContext(opts: { headers: Headers; request?: Pick
   const requestId = opts.headers.get('x-request-id') ?? newRequestId();
   // Decided here, enforced on mutations by the middleware below (an error thrown while making the
   // context would reach the caller as a 500).
-  let crossSiteRefusal: string | null = null;
+  let crossSiteRefusal: DomainError | null = null;
   if (opts.request) {
     try {
       assertSameSiteRequest({ method: opts.request.method, url: opts.request.url, headers: opts.headers }, { expectsJson: true });
     } catch (err) {
       if (!isDomainError(err)) throw err;
-      crossSiteRefusal = err.message;
+      crossSiteRefusal = err;
     }
   }
   let principal: TPrincipal | null = null;
@@ -46,31 +47,28 @@ export async function createTRPCContext(opts: { headers: Headers; request?: Pick
   return { db: db(), principal, authError, requestId, crossSiteRefusal };
 }
 // Server-side callers (createCaller) make no HTTP request, so they carry no cross-site verdict.
-export type TRPCContext = Omit<Awaited<ReturnType<typeof createTRPCContext>>, 'crossSiteRefusal'> & { crossSiteRefusal?: string | null };
+export type TRPCContext = Omit<Awaited<ReturnType<typeof createTRPCContext>>, 'crossSiteRefusal'> & { crossSiteRefusal?: DomainError | null };
 
 const t = initTRPC
   .context<TRPCContext>()
   .meta<TRPCMeta>()
   .create({
     transformer: superjson,
-    errorFormatter({ shape, error }) {
-      // Errors outside a procedure (creating the context reads the database) skip the middleware
-      // below; the same table maps them here, and the status follows data.httpStatus.
-      const mapped = error.code === 'INTERNAL_SERVER_ERROR' ? domainErrorOf(error.cause) : null;
-      if (mapped) {
-        const trpcCode = ERROR_TABLE[mapped.code].trpc;
-        return { ...shape, message: mapped.message, data: { ...shape.data, code: trpcCode, httpStatus: mapped.httpStatus, stack: undefined, zodIssues: undefined } };
+    errorFormatter({ shape, error }): Omit<typeof shape, 'data'> & { data: TErrorData & { path?: string } } {
+      // A refusal keeps its meaning: data.code is the domain code (GATES_UNMET, FOUR_EYES, ... or a
+      // generic one) and data.details what it carries (server/contracts/refusals.ts), as REST
+      // answers them. Errors outside a procedure (creating the context reads the database) skip
+      // the middleware below; the same table maps them here, and the status follows data.httpStatus.
+      const mapped = domainErrorOf(error.cause);
+      const path = shape.data.path;
+      if (mapped && mapped.httpStatus < 500) {
+        return { ...shape, message: mapped.message, data: { code: mapped.code, httpStatus: mapped.httpStatus, path, ...(mapped.details ? { details: mapped.details } : {}) } };
       }
-      const internal = error.code === 'INTERNAL_SERVER_ERROR';
-      return {
-        ...shape,
-        message: internal ? INTERNAL_ERROR_MESSAGE : shape.message,
-        data: {
-          ...shape.data,
-          stack: undefined,
-          zodIssues: error.cause instanceof ZodError ? formatZodIssues(error.cause) : undefined,
-        },
-      };
+      // 5xx: never internals (no details, no stack; a deliberate 503 keeps its message, an error nobody expected reads as the generic one).
+      if (mapped) return { ...shape, message: mapped.code === 'INTERNAL' ? INTERNAL_ERROR_MESSAGE : mapped.message, data: { code: mapped.code, httpStatus: mapped.httpStatus, path } };
+      if (error.code === 'INTERNAL_SERVER_ERROR') return { ...shape, message: INTERNAL_ERROR_MESSAGE, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path } };
+      const zodIssues = error.cause instanceof ZodError ? formatZodIssues(error.cause) : undefined;
+      return { ...shape, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path, ...(zodIssues ? { zodIssues } : {}) } };
     },
   });
 
@@ -106,7 +104,7 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 // A signed-in mutation from a foreign page (or not sent as JSON) is refused: see server/auth/cross-site.ts.
 const crossSiteGuard = t.middleware(({ ctx, type, next }) => {
-  if (type === 'mutation' && ctx.crossSiteRefusal) throw new TRPCError({ code: 'FORBIDDEN', message: ctx.crossSiteRefusal });
+  if (type === 'mutation' && ctx.crossSiteRefusal) throw trpcErrorOf(ctx.crossSiteRefusal);
   return next();
 });
 

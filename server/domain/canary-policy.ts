@@ -17,16 +17,31 @@ export interface TCanaryWindow {
   durationElapsed: boolean;
 }
 
+/** What a decision was made on; candidateP99Ms is NaN before the candidate served a request. */
+export type TCanaryDecisionFigures = {
+  candidateRequests: number;
+  candidateErrorRate: number;
+  stableErrorRate: number;
+  errorRateThreshold: number;
+  candidateP99Ms: number;
+  slaP99Ms: number;
+};
+
 export type TCanaryDecision =
-  | { action: 'rollback'; reason: 'error-rate' | 'latency'; message: string; figures: Record<string, number> }
-  | { action: 'promote'; message: string; figures: Record<string, number> }
-  | { action: 'continue'; message: string; figures: Record<string, number> };
+  | { action: 'rollback'; reason: 'error-rate' | 'latency'; message: string; figures: TCanaryDecisionFigures }
+  | { action: 'promote'; message: string; figures: TCanaryDecisionFigures }
+  | { action: 'continue'; message: string; figures: TCanaryDecisionFigures };
+
+/** The candidate error rate above which a canary rolls back, given the stable version's rate. */
+export function errorRateThreshold(stableRate: number): number {
+  return ERROR_RATE_FACTOR * Math.max(stableRate, ERROR_RATE_FLOOR);
+}
 
 export function decideCanary(w: TCanaryWindow): TCanaryDecision {
   const stableRate = w.stable.requests > 0 ? w.stable.errors / w.stable.requests : 0;
-  const threshold = ERROR_RATE_FACTOR * Math.max(stableRate, ERROR_RATE_FLOOR);
+  const threshold = errorRateThreshold(stableRate);
   const candidateRate = w.candidate.requests > 0 ? w.candidate.errors / w.candidate.requests : 0;
-  const figures = {
+  const figures: TCanaryDecisionFigures = {
     candidateRequests: w.candidate.requests,
     candidateErrorRate: candidateRate,
     stableErrorRate: stableRate,

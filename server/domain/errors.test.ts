@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DomainError, ERROR_TABLE, parseInput, STORAGE_ERROR_TABLE } from './errors';
+import { GENERIC_ERROR_CODES, RULE_ERROR_CODES, refusalOf } from '../contracts/refusals';
+import { DomainError, ERROR_TABLE, parseInput, refusal, STORAGE_ERROR_TABLE } from './errors';
 
 describe('error table', () => {
   it('maps every code to a 4xx or 5xx status', () => {
@@ -32,5 +33,54 @@ describe('error table', () => {
     expect(STORAGE_ERROR_TABLE['23505']!.code).toBe('CONFLICT');
     expect(STORAGE_ERROR_TABLE['22021']!.code).toBe('BAD_REQUEST');
     expect(STORAGE_ERROR_TABLE['22003']!.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('codes that name the rule', () => {
+  // The statuses users saw before these codes existed (hand-written, not read from the table): a
+  // rule code refines the generic code it replaced and keeps its status and tRPC code.
+  const EXPECTED: Record<string, { http: number; trpc: string }> = {
+    GATES_UNMET: { http: 409, trpc: 'CONFLICT' },
+    INVALID_TRANSITION: { http: 409, trpc: 'CONFLICT' },
+    FOUR_EYES: { http: 403, trpc: 'FORBIDDEN' },
+    NOT_OWNER: { http: 403, trpc: 'FORBIDDEN' },
+    NOT_REQUESTER: { http: 403, trpc: 'FORBIDDEN' },
+    DEPLOYMENT_RUNNING: { http: 409, trpc: 'CONFLICT' },
+    STALE_SNAPSHOT: { http: 409, trpc: 'CONFLICT' },
+    LAST_ACTIVE_ADMIN: { http: 409, trpc: 'CONFLICT' },
+    SAME_ORIGIN: { http: 403, trpc: 'FORBIDDEN' },
+    JSON_CONTENT_TYPE: { http: 403, trpc: 'FORBIDDEN' },
+  };
+
+  it('maps each rule code to the HTTP status and tRPC code it always had', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...RULE_ERROR_CODES].sort());
+    for (const code of RULE_ERROR_CODES) expect(ERROR_TABLE[code], code).toEqual(EXPECTED[code]);
+  });
+
+  it('has exactly the codes the contract names, generic and rule codes apart', () => {
+    expect(Object.keys(ERROR_TABLE).sort()).toEqual([...GENERIC_ERROR_CODES, ...RULE_ERROR_CODES].sort());
+    expect(GENERIC_ERROR_CODES.filter((c) => (RULE_ERROR_CODES as readonly string[]).includes(c))).toEqual([]);
+  });
+
+  it('a rule code maps to the tRPC code of the generic code with the same status', () => {
+    const genericByStatus = new Map(GENERIC_ERROR_CODES.map((c) => [ERROR_TABLE[c].http, ERROR_TABLE[c].trpc]));
+    for (const code of RULE_ERROR_CODES) expect(ERROR_TABLE[code].trpc, code).toBe(genericByStatus.get(ERROR_TABLE[code].http));
+  });
+
+  it('refusal() builds a DomainError carrying its code, status and typed details', () => {
+    const unmet = [{ gate: 'benchmark' as const, met: false, reason: 'no latency benchmark has been measured' }];
+    const err = refusal('GATES_UNMET', 'version 3 of churn cannot move to production', { model: 'churn', version: 3, to: 'production', unmet });
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err.code).toBe('GATES_UNMET');
+    expect(err.httpStatus).toBe(409);
+    expect(err.details).toEqual({ model: 'churn', version: 3, to: 'production', unmet });
+  });
+
+  it('refusalOf reads the details of the named code only', () => {
+    const data = { code: 'FOUR_EYES', httpStatus: 403, details: { adminOverride: false, minReasonLength: 10 } };
+    expect(refusalOf(data, 'FOUR_EYES')).toEqual({ adminOverride: false, minReasonLength: 10 });
+    expect(refusalOf(data, 'GATES_UNMET')).toBeNull();
+    expect(refusalOf({ code: 'FOUR_EYES', httpStatus: 403 }, 'FOUR_EYES')).toBeNull();
+    expect(refusalOf(undefined, 'FOUR_EYES')).toBeNull();
   });
 });

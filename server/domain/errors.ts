@@ -1,9 +1,15 @@
 import type { ZodType } from 'zod';
+import type { TErrorCode, TRefusalDetailsByCode } from '../contracts/refusals';
 import { formatZodIssues } from '../contracts/zod-issues';
+
+export type { TErrorCode } from '../contracts/refusals';
 
 /**
  * The one error type domain and service code throws, and the one table that maps its codes to
- * HTTP statuses (REST) and tRPC codes. Transport layers never invent their own mapping.
+ * HTTP statuses (REST) and tRPC codes. Transport layers never invent their own mapping. A refusal
+ * by a rule names the rule (GATES_UNMET, FOUR_EYES, ...: their details are typed in
+ * server/contracts/refusals.ts), so callers branch on the code and render the details, never the
+ * message; its status is the one the generic code it refines always had.
  */
 export const ERROR_TABLE = {
   BAD_REQUEST: { http: 400, trpc: 'BAD_REQUEST' },
@@ -16,9 +22,21 @@ export const ERROR_TABLE = {
   TOO_MANY_REQUESTS: { http: 429, trpc: 'TOO_MANY_REQUESTS' },
   INTERNAL: { http: 500, trpc: 'INTERNAL_SERVER_ERROR' },
   UNAVAILABLE: { http: 503, trpc: 'SERVICE_UNAVAILABLE' },
-} as const;
-
-export type TErrorCode = keyof typeof ERROR_TABLE;
+  // Rules of reaching production. An unmet gate is a conflict with the version's state (409, as
+  // before): the same request succeeds once the evidence is there.
+  GATES_UNMET: { http: 409, trpc: 'CONFLICT' },
+  INVALID_TRANSITION: { http: 409, trpc: 'CONFLICT' },
+  FOUR_EYES: { http: 403, trpc: 'FORBIDDEN' },
+  NOT_OWNER: { http: 403, trpc: 'FORBIDDEN' },
+  NOT_REQUESTER: { http: 403, trpc: 'FORBIDDEN' },
+  DEPLOYMENT_RUNNING: { http: 409, trpc: 'CONFLICT' },
+  STALE_SNAPSHOT: { http: 409, trpc: 'CONFLICT' },
+  // Users.
+  LAST_ACTIVE_ADMIN: { http: 409, trpc: 'CONFLICT' },
+  // The cross-site request guard (server/auth/cross-site.ts).
+  SAME_ORIGIN: { http: 403, trpc: 'FORBIDDEN' },
+  JSON_CONTENT_TYPE: { http: 403, trpc: 'FORBIDDEN' },
+} as const satisfies Record<TErrorCode, { http: number; trpc: string }>;
 
 export class DomainError extends Error {
   constructor(
@@ -34,6 +52,11 @@ export class DomainError extends Error {
   get httpStatus(): number {
     return ERROR_TABLE[this.code].http;
   }
+}
+
+/** A refusal by a named rule, its details typed by the code (server/contracts/refusals.ts). */
+export function refusal<C extends keyof TRefusalDetailsByCode>(code: C, message: string, details: TRefusalDetailsByCode[C]): DomainError {
+  return new DomainError(code, message, details as unknown as Record<string, unknown>);
 }
 
 export function isDomainError(err: unknown): err is DomainError {

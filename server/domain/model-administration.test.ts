@@ -13,7 +13,7 @@ describe('decideModelAdministration', () => {
     expect(decideModelAdministration(facts({ hasApproveScope: false, isOwner: true }), 'rename the model')).toMatchObject({ ok: false, code: 'FORBIDDEN', rule: 'SCOPE_MISSING' });
     expect(decideModelAdministration(facts(), 'rename the model')).toMatchObject({
       ok: false,
-      code: 'FORBIDDEN',
+      code: 'NOT_OWNER',
       rule: 'NOT_OWNER',
       message: 'only an owner of model churn (or an admin, with a reason) may rename the model',
     });

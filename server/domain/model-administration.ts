@@ -20,7 +20,7 @@ export type TModelActorFacts = {
   isAdmin: boolean;
 };
 
-export type TRefusal = { ok: false; code: 'FORBIDDEN' | 'CONFLICT' | 'BAD_REQUEST'; rule: string; message: string; details?: Record<string, unknown> };
+export type TRefusal = { ok: false; code: 'FORBIDDEN' | 'NOT_OWNER' | 'CONFLICT' | 'BAD_REQUEST'; rule: string; message: string; details?: Record<string, unknown> };
 export type TAdministration = { ok: true; as: 'owner' | 'admin'; reason: string | null };
 
 /** `action` completes "to ..."/"may ...": "rename the model", "delete a webhook". */
@@ -31,7 +31,7 @@ export function decideModelAdministration(facts: TModelActorFacts, action: strin
   const reason = adminReason?.trim() || null;
   if (facts.isOwner) return { ok: true, as: 'owner', reason };
   if (!facts.isAdmin) {
-    return { ok: false, code: 'FORBIDDEN', rule: 'NOT_OWNER', message: `only an owner of model ${facts.modelName} (or an admin, with a reason) may ${action}` };
+    return { ok: false, code: 'NOT_OWNER', rule: 'NOT_OWNER', message: `only an owner of model ${facts.modelName} (or an admin, with a reason) may ${action}`, details: { model: facts.modelName, action } };
   }
   if (!reason || reason.length < ADMIN_REASON_MIN_LENGTH) {
     return {

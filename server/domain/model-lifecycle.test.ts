@@ -104,13 +104,13 @@ describe('four-eyes approval', () => {
     expect(checkApprover({ approverId: 'b', requesterId: 'a', isOwner: true, isAdmin: false })).toEqual({ ok: true, override: null });
   });
   it('the requester cannot approve, even as owner', () => {
-    expect(checkApprover({ approverId: 'a', requesterId: 'a', isOwner: true, isAdmin: false })).toMatchObject({ ok: false, reason: expect.stringMatching(/four-eyes/) });
+    expect(checkApprover({ approverId: 'a', requesterId: 'a', isOwner: true, isAdmin: false })).toMatchObject({ ok: false, rule: 'FOUR_EYES', adminOverride: false, reason: expect.stringMatching(/four-eyes/) });
   });
   it('a non-owner cannot approve', () => {
-    expect(checkApprover({ approverId: 'c', requesterId: 'a', isOwner: false, isAdmin: false })).toMatchObject({ ok: false, reason: expect.stringMatching(/only an owner/) });
+    expect(checkApprover({ approverId: 'c', requesterId: 'a', isOwner: false, isAdmin: false })).toMatchObject({ ok: false, rule: 'NOT_OWNER', reason: expect.stringMatching(/only an owner/) });
   });
   it('an admin overrides only with a written reason', () => {
-    expect(checkApprover({ approverId: 'a', requesterId: 'a', isOwner: false, isAdmin: true })).toMatchObject({ ok: false, reason: expect.stringMatching(/written reason/) });
+    expect(checkApprover({ approverId: 'a', requesterId: 'a', isOwner: false, isAdmin: true })).toMatchObject({ ok: false, rule: 'FOUR_EYES', adminOverride: true, reason: expect.stringMatching(/written reason/) });
     expect(checkApprover({ approverId: 'a', requesterId: 'a', isOwner: true, isAdmin: true, overrideReason: 'short' })).toMatchObject({ ok: false });
     expect(checkApprover({ approverId: 'a', requesterId: 'a', isOwner: false, isAdmin: true, overrideReason: 'incident 42: the on-call owner is away' })).toEqual({
       ok: true,
@@ -118,7 +118,7 @@ describe('four-eyes approval', () => {
     });
   });
   it('the system cannot approve', () => {
-    expect(checkApprover({ approverId: null, requesterId: 'a', isOwner: false, isAdmin: true, overrideReason: 'a long enough reason' })).toMatchObject({ ok: false });
+    expect(checkApprover({ approverId: null, requesterId: 'a', isOwner: false, isAdmin: true, overrideReason: 'a long enough reason' })).toMatchObject({ ok: false, rule: 'NO_PERSON' });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { TComparator, TModelStage, TSlaClass } from '../contracts/model-registry';
+import type { TGateName, TGateResult } from '../contracts/refusals';
 
 /*
  * The model lifecycle as data: which stage changes exist, why each happens (its cause), and the
@@ -22,7 +23,7 @@ export type TTransitionCause =
   /** The archival job: not served for the archival period. */
   | 'auto-archive';
 
-export type TGateName = 'complete' | 'validation' | 'benchmark' | 'approval';
+export type { TGateName, TGateResult } from '../contracts/refusals';
 
 type TTransition = { from: TModelStage; to: TModelStage; cause: TTransitionCause; gates: readonly TGateName[] };
 
@@ -78,8 +79,6 @@ export type TGateEvidence = {
   slaClass: TSlaClass;
   approval: TApprovalEvidence;
 };
-
-export type TGateResult = { gate: TGateName; met: boolean; reason: string };
 
 export function compareToThreshold(observed: number, comparator: TComparator, threshold: number): boolean {
   if (!Number.isFinite(observed)) return false;
@@ -139,7 +138,10 @@ export function describeUnmet(unmet: readonly TGateResult[]): string {
 
 // ---- Four-eyes approval ----------------------------------------------------------------------
 
-export type TApproverCheck = { ok: true; override: string | null } | { ok: false; reason: string };
+export const APPROVER_OVERRIDE_MIN_LENGTH = 10;
+
+/** A refusal names its rule: the actor is the requester (FOUR_EYES), owns nothing here (NOT_OWNER), or is no person (NO_PERSON). */
+export type TApproverCheck = { ok: true; override: string | null } | { ok: false; rule: 'FOUR_EYES' | 'NOT_OWNER' | 'NO_PERSON'; reason: string; adminOverride: boolean };
 
 /**
  * An owner who did not request the promotion may approve it. An admin may approve otherwise
@@ -154,16 +156,17 @@ export function checkApprover(input: {
   /** What the refusal says when the approver is the requester (a deployment's starter, say). */
   selfApproval?: string;
 }): TApproverCheck {
-  if (!input.approverId) return { ok: false, reason: 'approval needs a person acting (not the system)' };
+  if (!input.approverId) return { ok: false, rule: 'NO_PERSON', reason: 'approval needs a person acting (not the system)', adminOverride: false };
   const isRequester = input.requesterId !== null && input.approverId === input.requesterId;
   if (input.isOwner && !isRequester) return { ok: true, override: null };
   const why = isRequester ? (input.selfApproval ?? 'the requester cannot approve their own promotion (four-eyes)') : 'only an owner of the model may approve';
+  const rule = isRequester ? 'FOUR_EYES' : 'NOT_OWNER';
   if (input.isAdmin) {
     const reason = input.overrideReason?.trim() ?? '';
-    if (reason.length >= 10) return { ok: true, override: reason };
-    return { ok: false, reason: `${why}; an admin may override only with a written reason` };
+    if (reason.length >= APPROVER_OVERRIDE_MIN_LENGTH) return { ok: true, override: reason };
+    return { ok: false, rule, reason: `${why}; an admin may override only with a written reason`, adminOverride: true };
   }
-  return { ok: false, reason: why };
+  return { ok: false, rule, reason: why, adminOverride: false };
 }
 
 // ---- MLflow stage names -------------------------------------------------------------------------

@@ -59,9 +59,9 @@ describe('cross-site requests on REST routes', () => {
     const params = { name: 'no-such-model', version: '1' };
     const url = '/api/v1/models/no-such-model/versions/1/validations';
     const refused = await send(validations.POST, url, forged(), body, params);
-    expect(refused).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN', details: { rule: 'SAME_ORIGIN' } } } });
+    expect(refused).toMatchObject({ status: 403, json: { error: { code: 'SAME_ORIGIN', details: { rule: 'SAME_ORIGIN' } } } });
     const notJson = await send(validations.POST, url, sameSiteText(), body, params);
-    expect(notJson).toMatchObject({ status: 403, json: { error: { details: { rule: 'JSON_CONTENT_TYPE' } } } });
+    expect(notJson).toMatchObject({ status: 403, json: { error: { code: 'JSON_CONTENT_TYPE', details: { rule: 'JSON_CONTENT_TYPE' } } } });
     // Past the guard (and, for the token, past the text/plain body) the version is looked up.
     expect((await send(validations.POST, url, tokenForged(), body, params)).status).toBe(404);
     expect((await send(validations.POST, url, sameSiteJson(), body, params)).status).toBe(404);

@@ -20,6 +20,17 @@ const MLFLOW_ERROR_CODES: Record<TErrorCode, string> = {
   TOO_MANY_REQUESTS: 'REQUEST_LIMIT_EXCEEDED',
   INTERNAL: 'INTERNAL_ERROR',
   UNAVAILABLE: 'TEMPORARILY_UNAVAILABLE',
+  // MLflow names a refusal by the state of the resource (INVALID_STATE) or the caller's rights.
+  GATES_UNMET: 'INVALID_STATE',
+  INVALID_TRANSITION: 'INVALID_STATE',
+  FOUR_EYES: 'PERMISSION_DENIED',
+  NOT_OWNER: 'PERMISSION_DENIED',
+  NOT_REQUESTER: 'PERMISSION_DENIED',
+  DEPLOYMENT_RUNNING: 'INVALID_STATE',
+  STALE_SNAPSHOT: 'INVALID_STATE',
+  LAST_ACTIVE_ADMIN: 'INVALID_STATE',
+  SAME_ORIGIN: 'PERMISSION_DENIED',
+  JSON_CONTENT_TYPE: 'PERMISSION_DENIED',
 };
 
 export function mlflowErrorBody(err: DomainError): { error_code: string; message: string } {
@@ -57,9 +68,10 @@ function databaseCodes(err: unknown): { prisma?: string; sqlstate?: string } {
  * a value the database refuses is the caller's INVALID_PARAMETER_VALUE.
  */
 export function toMlflowError(err: unknown): unknown {
-  if (err instanceof DomainError && err.code === 'CONFLICT') {
+  if (err instanceof DomainError && err.httpStatus === 409) {
     // A conflict of state (an unmet gate, a forbidden transition) names its own code, INVALID_STATE.
-    return new DomainError('BAD_REQUEST', err.message, { ...err.details, mlflowErrorCode: err.details?.mlflowErrorCode ?? 'RESOURCE_ALREADY_EXISTS' });
+    const fallback = err.code === 'CONFLICT' ? 'RESOURCE_ALREADY_EXISTS' : MLFLOW_ERROR_CODES[err.code];
+    return new DomainError('BAD_REQUEST', err.message, { ...err.details, mlflowErrorCode: err.details?.mlflowErrorCode ?? fallback });
   }
   if (err instanceof DomainError) return err;
   const { prisma, sqlstate } = databaseCodes(err);

@@ -1,7 +1,7 @@
 import { principalUserId } from '../auth/principal';
 import { DEFAULT_CANARY_DURATION_S, DEFAULT_CANARY_PERCENT, ZCreateDeploymentInput, type TCreateDeploymentInput } from '../contracts/deployments';
 import { SPLIT_BUCKETS } from '../contracts/worker-desired-state';
-import { DomainError, parseInput } from '../domain/errors';
+import { DomainError, parseInput, refusal } from '../domain/errors';
 import { describeUnmet, unmetGates } from '../domain/model-lifecycle';
 import type { Tx } from '../db/client';
 import type { RegisteredModel } from '../db/generated/client';
@@ -29,6 +29,9 @@ export async function createDeployment(ctx: ServiceContext, raw: TCreateDeployme
   } catch (err) {
     // Two starts that raced past the check: the unique active-model index refuses the second.
     if ((err as { code?: unknown } | null)?.code === 'P2002') {
+      const model = await ctx.db.registeredModel.findUnique({ where: { name: input.modelName }, select: { id: true } });
+      const active = model ? await ctx.db.deployment.findUnique({ where: { activeModelId: model.id }, select: { id: true, status: true, strategy: true } }) : null;
+      if (active) throw refusal('DEPLOYMENT_RUNNING', `model ${input.modelName} already has a ${active.status} deployment (${active.id})`, { deploymentId: active.id, status: active.status, strategy: active.strategy });
       throw new DomainError('CONFLICT', `model ${input.modelName} already has an active deployment`);
     }
     throw err;
@@ -48,10 +51,17 @@ export async function startDeploymentIn(tx: Tx, ctx: ServiceContext, model: Regi
   if (candidate.stage === 'production') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is already in production`);
   if (candidate.stage !== 'staging') throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} is in ${candidate.stage}; deploy a version from staging`);
   const active = await tx.deployment.findUnique({ where: { activeModelId: model.id } });
-  if (active) throw new DomainError('CONFLICT', `model ${model.name} already has a ${active.status} deployment (${active.id}); promote or roll it back first`, { deploymentId: active.id });
+  if (active) {
+    throw refusal('DEPLOYMENT_RUNNING', `model ${model.name} already has a ${active.status} deployment (${active.id}); promote or roll it back first`, { deploymentId: active.id, status: active.status, strategy: active.strategy });
+  }
   // The candidate must be able to reach production at the end, so its gates (all but the approval this deployment carries) are checked now.
   const unmet = unmetGates(['complete', 'validation', 'benchmark'], await gateEvidence(tx, model, candidate));
-  if (unmet.length) throw new DomainError('CONFLICT', `version ${candidate.version} of ${model.name} cannot be deployed; unmet gates: ${describeUnmet(unmet)}`, { unmet });
+  if (unmet.length) throw refusal('GATES_UNMET', `version ${candidate.version} of ${model.name} cannot be deployed; unmet gates: ${describeUnmet(unmet)}`, {
+      model: model.name,
+      version: candidate.version,
+      to: 'production',
+      unmet,
+    });
   const stable = await aliasTarget(tx, model.id, 'production');
   if (!stable && input.strategy !== 'blue_green') throw new DomainError('CONFLICT', `model ${model.name} has no production version to compare a ${input.strategy.replace('_', ' ')} against; use blue_green for a first deployment`);
   const deployment = await tx.deployment.create({

@@ -3,9 +3,9 @@ import { ZCanaryOptions } from '../contracts/canary-options';
 import { ZDecidePromotionInput, type TDecidePromotionInput } from '../contracts/model-registry';
 import type { Tx } from '../db/client';
 import type { ModelVersion, PromotionRequest, RegisteredModel } from '../db/generated/client';
-import { DomainError, parseInput } from '../domain/errors';
+import { DomainError, parseInput, refusal } from '../domain/errors';
 import { checkApprover } from '../domain/model-lifecycle';
-import { aliasTarget, changeStage, enqueueWebhookEvent, evidenceMarker, isAdmin, isOwner, lockModel, moveAlias, nowOf, requireOwner, staleOpenRequests } from './model-registry-core';
+import { aliasTarget, approverRefusal, changeStage, enqueueWebhookEvent, evidenceMarker, isAdmin, isOwner, lockModel, moveAlias, nowOf, requireOwner, staleOpenRequests } from './model-registry-core';
 import { startDeploymentIn } from './create-deployment';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
@@ -60,17 +60,17 @@ export async function approvePromotion(ctx: ServiceContext, raw: TDecidePromotio
       isAdmin: isAdmin(ctx.actor),
       overrideReason: input.overrideReason,
     });
-    if (!approver.ok) throw new DomainError('FORBIDDEN', approver.reason);
+    if (!approver.ok) throw approverRefusal(approver, model, 'approve a promotion');
     if (request.status !== 'requested') {
-      throw new DomainError('CONFLICT', `the request is ${request.status}${request.staleReason ? ` (${request.staleReason})` : ''}: request the promotion again`, { status: request.status });
+      throw refusal('STALE_SNAPSHOT', `the request is ${request.status}${request.staleReason ? ` (${request.staleReason})` : ''}: request the promotion again`, { changed: 'request', status: request.status });
     }
     const production = await aliasTarget(tx, model.id, 'production');
     if ((production?.id ?? null) !== request.replacesVersionId) {
-      throw new DomainError('CONFLICT', `production changed since the request was made (it is now ${production ? `version ${production.version}` : 'empty'}): request the promotion again`);
+      throw refusal('STALE_SNAPSHOT', `production changed since the request was made (it is now ${production ? `version ${production.version}` : 'empty'}): request the promotion again`, { changed: 'production' });
     }
     const marker = await evidenceMarker(tx, request.versionId);
     const recorded = request.evidence as Partial<typeof marker> | null;
-    if (marker.lastValidationId !== recorded?.lastValidationId || marker.lastBenchmarkId !== recorded?.lastBenchmarkId) throw new DomainError('CONFLICT', 'the evidence changed since the request was made: request the promotion again');
+    if (marker.lastValidationId !== recorded?.lastValidationId || marker.lastBenchmarkId !== recorded?.lastBenchmarkId) throw refusal('STALE_SNAPSHOT', 'the evidence changed since the request was made: request the promotion again', { changed: 'evidence' });
 
     const approval = { approvedBy: principalLabel(ctx.actor), override: approver.override };
     const decided = await tx.promotionRequest.update({
@@ -125,7 +125,7 @@ export async function rejectPromotion(ctx: ServiceContext, raw: TDecidePromotion
   return ctx.db.$transaction(async (tx) => {
     const { model, request } = await loadOpenRequest(tx, input.requestId);
     await requireOwner(tx, model, ctx.actor, 'reject a promotion');
-    if (request.status !== 'requested') throw new DomainError('CONFLICT', `the request is ${request.status}, not open`, { status: request.status });
+    if (request.status !== 'requested') throw refusal('STALE_SNAPSHOT', `the request is ${request.status}, not open`, { changed: 'request', status: request.status });
     const decided = await tx.promotionRequest.update({
       where: { id: request.id },
       data: { status: 'rejected', decidedById: principalUserId(ctx.actor), decidedByLabel: principalLabel(ctx.actor), decidedAt: now, decisionComment: input.comment },

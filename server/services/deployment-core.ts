@@ -2,10 +2,10 @@ import type { TPrincipal } from '../auth/principal';
 import { principalLabel, principalUserId } from '../auth/principal';
 import type { Tx } from '../db/client';
 import type { Deployment, ModelVersion, Prisma, RegisteredModel } from '../db/generated/client';
-import { DomainError } from '../domain/errors';
+import { DomainError, refusal } from '../domain/errors';
 import { checkApprover } from '../domain/model-lifecycle';
 import { promoteToProduction } from './decide-promotion';
-import { aliasTarget, enqueueWebhookEvent, isAdmin, isOwner, lockModel, moveAlias, nowOf } from './model-registry-core';
+import { aliasTarget, approverRefusal, enqueueWebhookEvent, isAdmin, isOwner, lockModel, moveAlias, nowOf } from './model-registry-core';
 import { raiseAlert } from './raise-alert';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
@@ -55,7 +55,7 @@ export async function promoteDeploymentIn(tx: Tx, ctx: ServiceContext, model: Re
   const { candidate } = await versionsOf(tx, d);
   const production = await aliasTarget(tx, model.id, 'production');
   if ((production?.id ?? null) !== d.stableVersionId) {
-    throw new DomainError('CONFLICT', `production of ${model.name} is no longer the version this deployment compared against: roll the deployment back and start a new one`);
+    throw refusal('STALE_SNAPSHOT', `production of ${model.name} is no longer the version this deployment compared against: roll the deployment back and start a new one`, { changed: 'deployment-baseline' });
   }
   const { replaced } = await promoteToProduction(tx, ctx, model, candidate, opts.approval, d.id);
   await clearCanaryAlias(tx, ctx, model, candidate, 'deployment promoted');
@@ -160,7 +160,7 @@ export async function deploymentApproval(tx: Tx, model: RegisteredModel, d: Depl
       ? 'you requested this rollout: the canary promotes itself when healthy, or another owner promotes it early (four-eyes)'
       : 'you started this deployment: another owner of the model promotes it (four-eyes), or start it from an approved promotion request',
   });
-  if (!check.ok) throw new DomainError('FORBIDDEN', check.reason);
+  if (!check.ok) throw approverRefusal(check, model, 'promote a deployment');
   if (approved) return { approvedBy: `${approved.decidedByLabel} (promotion request ${d.promotionRequestId}); promoted early by ${principalLabel(actor)}`, override: check.override ?? approved.overrideReason };
   return { approvedBy: principalLabel(actor), override: check.override };
 }

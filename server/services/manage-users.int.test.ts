@@ -51,15 +51,15 @@ describe('people administration', () => {
     const admin = await makeUser('admin');
     const userEvents = () => db().auditEvent.count({ where: { action: { startsWith: 'user.' } } });
     const userEventsBefore = await userEvents();
-    await expect(updateUser(ctxAs(admin.principal), { userId: admin.id, role: 'engineer' })).rejects.toMatchObject({ code: 'CONFLICT', details: { rule: 'LAST_ACTIVE_ADMIN' } });
+    await expect(updateUser(ctxAs(admin.principal), { userId: admin.id, role: 'engineer' })).rejects.toMatchObject({ code: 'LAST_ACTIVE_ADMIN', details: { rule: 'LAST_ACTIVE_ADMIN' } });
     const viaRest = await rest(userById.PATCH, 'PATCH', `/api/v1/users/${admin.id}`, (await makeTokenFor(admin)).bearer, { disabled: true }, { id: admin.id });
-    expect(viaRest).toMatchObject({ status: 409, json: { error: { code: 'CONFLICT', message: expect.stringMatching(/last active admin/), details: { rule: 'LAST_ACTIVE_ADMIN' } } } });
+    expect(viaRest).toMatchObject({ status: 409, json: { error: { code: 'LAST_ACTIVE_ADMIN', message: expect.stringMatching(/last active admin/), details: { rule: 'LAST_ACTIVE_ADMIN' } } } });
     expect(await db().user.findUniqueOrThrow({ where: { id: admin.id } })).toMatchObject({ role: 'admin', disabledAt: null });
     expect(await userEvents()).toBe(userEventsBefore);
     // With a second admin, stepping down is fine.
     const second = await makeUser('admin');
     await expect(updateUser(ctxAs(admin.principal), { userId: admin.id, role: 'engineer' })).resolves.toMatchObject({ role: 'engineer' });
-    await expect(updateUser(ctxAs(second.principal), { userId: second.id, disabled: true })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(updateUser(ctxAs(second.principal), { userId: second.id, disabled: true })).rejects.toMatchObject({ code: 'LAST_ACTIVE_ADMIN' });
   });
 
   it('lets only one of two admins demoting each other at once succeed', async () => {
@@ -67,7 +67,7 @@ describe('people administration', () => {
     const b = await makeUser('admin');
     const results = await Promise.allSettled([updateUser(ctxAs(a.principal), { userId: b.id, role: 'viewer' }), updateUser(ctxAs(b.principal), { userId: a.id, role: 'viewer' })]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['CONFLICT']);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['LAST_ACTIVE_ADMIN']);
     expect(await db().user.count({ where: { role: 'admin', disabledAt: null } })).toBe(1);
   });
 

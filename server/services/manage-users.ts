@@ -7,7 +7,7 @@ import {
   type TUpdateUserInput,
 } from '../contracts/users';
 import type { Tx } from '../db/client';
-import { DomainError, parseInput } from '../domain/errors';
+import { DomainError, parseInput, refusal as refusalError } from '../domain/errors';
 import { decideUserChange, type TUserState } from '../domain/user-administration';
 import type { ServiceContext } from './service-context';
 import { recordAuditEvent } from './record-audit-event';
@@ -47,7 +47,7 @@ export async function updateUser(ctx: ServiceContext, raw: TUpdateUserInput): Pr
     const next: TUserState = { role: input.role ?? current.role, active: input.disabled === undefined ? current.active : !input.disabled };
     const otherActiveAdmins = await tx.user.count({ where: { role: 'admin', disabledAt: null, id: { not: user.id } } });
     const refusal = decideUserChange({ current, next, otherActiveAdmins });
-    if (refusal) throw new DomainError('CONFLICT', refusal.message, { rule: refusal.rule });
+    if (refusal) throw refusalError(refusal.rule, refusal.message, { rule: refusal.rule });
     const view = (u: typeof user): TUserView => ({ id: u.id, email: u.email, role: u.role, disabledAt: u.disabledAt });
     if (next.role === current.role && next.active === current.active) return view(user);
     const updated = await tx.user.update({

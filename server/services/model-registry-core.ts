@@ -5,9 +5,9 @@ import { principalLabel, principalUserId } from '../auth/principal';
 import type { TModelStage, TWebhookEvent, TWebhookPayload } from '../contracts/model-registry';
 import type { DbOrTx, Tx } from '../db/client';
 import type { ModelVersion, Prisma, RegisteredModel } from '../db/generated/client';
-import { DomainError } from '../domain/errors';
+import { DomainError, refusal } from '../domain/errors';
 import { decideModelAdministration, decideRename, type TAdministration, type TRefusal } from '../domain/model-administration';
-import { checkTransition, describeUnmet, unmetGates, type TApprovalEvidence, type TGateEvidence, type TTransitionCause } from '../domain/model-lifecycle';
+import { APPROVER_OVERRIDE_MIN_LENGTH, checkTransition, describeUnmet, unmetGates, type TApprovalEvidence, type TApproverCheck, type TGateEvidence, type TTransitionCause } from '../domain/model-lifecycle';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
 
@@ -61,11 +61,18 @@ export async function isOwner(db: DbOrTx, modelId: string, actor: TPrincipal): P
 export async function requireOwner(db: DbOrTx, model: RegisteredModel, actor: TPrincipal, action: string): Promise<void> {
   if (!hasScope(actor.scopes, 'model:approve')) throw new DomainError('FORBIDDEN', `to ${action} you need the model:approve permission, which your credentials do not grant`);
   if (isAdmin(actor) || (await isOwner(db, model.id, actor))) return;
-  throw new DomainError('FORBIDDEN', `only an owner of model ${model.name} may ${action}`);
+  throw refusal('NOT_OWNER', `only an owner of model ${model.name} may ${action}`, { model: model.name, action });
 }
 
-export function throwRefusal(refusal: TRefusal): never {
-  throw new DomainError(refusal.code, refusal.message, { rule: refusal.rule, ...refusal.details });
+/** A four-eyes check that failed, as the refusal its rule names (FOUR_EYES, NOT_OWNER; no person acting is plain FORBIDDEN). */
+export function approverRefusal(check: Extract<TApproverCheck, { ok: false }>, model: RegisteredModel, action: string): DomainError {
+  if (check.rule === 'FOUR_EYES') return refusal('FOUR_EYES', check.reason, { adminOverride: check.adminOverride, minReasonLength: APPROVER_OVERRIDE_MIN_LENGTH });
+  if (check.rule === 'NOT_OWNER') return refusal('NOT_OWNER', check.reason, { model: model.name, action });
+  return new DomainError('FORBIDDEN', check.reason);
+}
+
+export function throwRefusal(refused: TRefusal): never {
+  throw new DomainError(refused.code, refused.message, { rule: refused.rule, ...refused.details });
 }
 
 /**
@@ -152,8 +159,10 @@ export async function enqueueWebhookEvent(tx: Tx, now: Date, model: { id: string
 export async function refuseWhileDeploying(tx: Tx, model: RegisteredModel, tail: string, exceptDeploymentId?: string): Promise<void> {
   const active = await tx.deployment.findUnique({ where: { activeModelId: model.id } });
   if (!active || active.id === exceptDeploymentId) return;
-  throw new DomainError('CONFLICT', `model ${model.name} has a ${active.status} ${active.strategy.replace('_', ' ')} deployment (${active.id})${tail}`, {
+  throw refusal('DEPLOYMENT_RUNNING', `model ${model.name} has a ${active.status} ${active.strategy.replace('_', ' ')} deployment (${active.id})${tail}`, {
     deploymentId: active.id,
+    status: active.status,
+    strategy: active.strategy,
     mlflowErrorCode: 'INVALID_STATE',
   });
 }
@@ -176,12 +185,15 @@ export async function changeStage(
     await refuseWhileDeploying(tx, model, ': promote or roll it back before changing production', opts.deploymentId);
   }
   if (!check.ok) {
-    throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} cannot move ${version.stage} -> ${to}: ${check.reason}`, { mlflowErrorCode: 'INVALID_STATE' });
+    throw refusal('INVALID_TRANSITION', `version ${version.version} of ${model.name} cannot move ${version.stage} -> ${to}: ${check.reason}`, { from: version.stage, to, cause, mlflowErrorCode: 'INVALID_STATE' });
   }
   if (check.gates.length) {
     const unmet = unmetGates(check.gates, await gateEvidence(tx, model, version, opts.approval ?? null));
     if (unmet.length) {
-      throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} cannot move to ${to}; unmet gates: ${describeUnmet(unmet)}`, {
+      throw refusal('GATES_UNMET', `version ${version.version} of ${model.name} cannot move to ${to}; unmet gates: ${describeUnmet(unmet)}`, {
+        model: model.name,
+        version: version.version,
+        to,
         unmet,
         mlflowErrorCode: 'INVALID_STATE',
       });

@@ -1,7 +1,9 @@
-import { ZListDeploymentsInput, type TListDeploymentsInput } from '../contracts/deployments';
+import { ZListDeploymentsInput, type TCanaryDecisionView, type TCanaryPolicyView, type TListDeploymentsInput } from '../contracts/deployments';
 import type { Db } from '../db/client';
 import type { Deployment } from '../db/generated/client';
+import { ERROR_RATE_FACTOR, ERROR_RATE_FLOOR, errorRateThreshold, MIN_CANDIDATE_REQUESTS, type TCanaryDecision } from '../domain/canary-policy';
 import { DomainError, parseInput } from '../domain/errors';
+import { SLA_P99_LIMIT_MS } from '../domain/model-lifecycle';
 import { canaryFigures, STABLE_BASELINE_MS } from './evaluate-deployments';
 import { trafficSeries, trafficWindow } from './read-version-traffic';
 
@@ -58,11 +60,30 @@ export async function getDeployment(db: Db, deploymentId: string, opts: { now?: 
   return {
     ...view!,
     windows: { candidate: candidateWindow, stable: stableWindow },
-    liveDecision: live ? { action: live.action, message: live.message } : null,
-    traffic: series.map((s) => ({ ...s, role: s.versionId === d.candidateVersionId ? 'candidate' : 'stable' })),
+    liveDecision: live ? decisionView(live) : null,
+    canaryPolicy: d.strategy === 'canary' ? canaryPolicy(live, d.figures, stableWindow?.errorRate ?? null, SLA_P99_LIMIT_MS[model.slaClass]) : null,
+    traffic: series.map((s) => ({ ...s, role: s.versionId === d.candidateVersionId ? ('candidate' as const) : ('stable' as const) })),
     history: history.map((h) => ({ ...h, id: String(h.id) })),
     // Four-eyes (deployment-core.ts): who approved the promotion this deployment ends in, or that a second owner must.
     approval: promotionRequest ? { requestId: promotionRequest.id, requestedBy: promotionRequest.requestedByLabel, approvedBy: promotionRequest.decidedByLabel } : null,
     viewerStartedIt: opts.viewerId != null && opts.viewerId === d.createdById,
   };
+}
+
+/** The live decision with its figures as the contract types them (no p99 yet is null, not NaN). */
+function decisionView(live: TCanaryDecision): TCanaryDecisionView {
+  const p99 = live.figures.candidateP99Ms;
+  return {
+    action: live.action,
+    reason: live.action === 'rollback' ? live.reason : null,
+    message: live.message,
+    figures: { ...live.figures, candidateP99Ms: Number.isNaN(p99) ? null : p99 },
+  };
+}
+
+/** The limits this canary is judged by: the threshold of the live evaluation, else the last recorded one, else the stable window's. */
+function canaryPolicy(live: TCanaryDecision | null, recorded: unknown, stableErrorRate: number | null, slaP99Ms: number): TCanaryPolicyView {
+  const recordedThreshold = recorded && typeof recorded === 'object' ? (recorded as Record<string, unknown>).errorRateThreshold : undefined;
+  const threshold = live?.figures.errorRateThreshold ?? (typeof recordedThreshold === 'number' ? recordedThreshold : errorRateThreshold(stableErrorRate ?? 0));
+  return { minCandidateRequests: MIN_CANDIDATE_REQUESTS, errorRateFactor: ERROR_RATE_FACTOR, errorRateFloor: ERROR_RATE_FLOOR, lowestErrorRateThreshold: errorRateThreshold(0), errorRateThreshold: threshold, slaP99Ms };
 }

@@ -2,7 +2,7 @@ import { principalLabel, principalUserId } from '../auth/principal';
 import { ZRequestPromotionInput } from '../contracts/model-registry';
 import type { z } from 'zod';
 import { Prisma } from '../db/generated/client';
-import { DomainError, parseInput } from '../domain/errors';
+import { DomainError, parseInput, refusal } from '../domain/errors';
 import { describeUnmet, unmetGates } from '../domain/model-lifecycle';
 import { aliasTarget, enqueueWebhookEvent, evidenceMarker, gateEvidence, loadVersion, lockModel, nowOf, refuseWhileDeploying } from './model-registry-core';
 import { recordAuditEvent } from './record-audit-event';
@@ -22,14 +22,22 @@ export async function requestPromotion(ctx: ServiceContext, raw: z.input<typeof 
     const model = await lockModel(tx, input.modelName);
     const version = await loadVersion(tx, model, input.version);
     if (version.stage !== 'staging') {
-      throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} is in ${version.stage}: only a staging version can be requested for production`, { mlflowErrorCode: 'INVALID_STATE' });
+      throw refusal('INVALID_TRANSITION', `version ${version.version} of ${model.name} is in ${version.stage}: only a staging version can be requested for production`, {
+        from: version.stage,
+        to: 'production',
+        cause: 'promote',
+        mlflowErrorCode: 'INVALID_STATE',
+      });
     }
     await refuseWhileDeploying(tx, model, ' deciding production: request again once it has ended');
     const open = await tx.promotionRequest.findFirst({ where: { versionId: version.id, status: 'requested' } });
     if (open) throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} already has an open promotion request (${open.id})`, { requestId: open.id });
     const unmet = unmetGates(['complete', 'validation', 'benchmark'], await gateEvidence(tx, model, version));
     if (unmet.length) {
-      throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} cannot be requested for production; unmet gates: ${describeUnmet(unmet)}`, {
+      throw refusal('GATES_UNMET', `version ${version.version} of ${model.name} cannot be requested for production; unmet gates: ${describeUnmet(unmet)}`, {
+        model: model.name,
+        version: version.version,
+        to: 'production',
         unmet,
         mlflowErrorCode: 'INVALID_STATE',
       });
@@ -75,8 +83,8 @@ export async function withdrawPromotion(ctx: ServiceContext, requestId: string) 
     if (!request) throw new DomainError('NOT_FOUND', `no promotion request ${requestId}`);
     await lockModel(tx, request.model.name);
     const current = await tx.promotionRequest.findUniqueOrThrow({ where: { id: requestId } });
-    if (current.requestedById === null || current.requestedById !== principalUserId(ctx.actor)) throw new DomainError('FORBIDDEN', 'only the requester may withdraw a promotion request');
-    if (current.status !== 'requested') throw new DomainError('CONFLICT', `the request is ${current.status}, not open`);
+    if (current.requestedById === null || current.requestedById !== principalUserId(ctx.actor)) throw refusal('NOT_REQUESTER', 'only the requester may withdraw a promotion request', { requestId });
+    if (current.status !== 'requested') throw refusal('STALE_SNAPSHOT', `the request is ${current.status}, not open`, { changed: 'request', status: current.status });
     const updated = await tx.promotionRequest.update({ where: { id: requestId }, data: { status: 'withdrawn', decidedAt: nowOf(ctx) } });
     await recordAuditEvent(tx, ctx.actor, ctx.requestId, { action: 'promotion.withdrawn', subjectType: 'promotion_request', subjectId: requestId, before: { status: 'requested' }, after: { status: 'withdrawn' } });
     return updated;

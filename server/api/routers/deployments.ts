@@ -1,6 +1,6 @@
 import { principalUserId } from '../../auth/principal';
 import { z } from 'zod';
-import { ZCreateDeploymentInput, ZDeploymentAction, ZListDeploymentsInput } from '../../contracts/deployments';
+import { ZCreateDeploymentInput, ZDeploymentAction, ZDeploymentDetails, ZDeploymentView, ZListDeploymentsInput } from '../../contracts/deployments';
 import { pauseDeployment, promoteDeployment, resumeDeployment, rollbackDeployment } from '../../services/change-deployment';
 import { createDeployment } from '../../services/create-deployment';
 import { getDeployment, listDeployments } from '../../services/read-deployments';
@@ -12,11 +12,13 @@ export const deploymentsRouter = createTRPCRouter({
   list: protectedProcedure
     .meta({ scope: 'deployment:read' })
     .input(ZListDeploymentsInput.optional())
+    .output(z.array(ZDeploymentView))
     .query(({ ctx, input }) => listDeployments(ctx.db, input ?? {})),
   /** One deployment with its live figures (window error rates, p99), per-minute traffic and history. */
   get: protectedProcedure
     .meta({ scope: 'deployment:read' })
     .input(z.object({ deploymentId: z.string().uuid() }))
+    .output(ZDeploymentDetails)
     .query(({ ctx, input }) => getDeployment(ctx.db, input.deploymentId, { viewerId: principalUserId(ctx.principal) })),
   create: protectedProcedure
     .meta({ scope: 'deployment:write' })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZAliasName, ZCreateModelInput, ZCreateModelVersionInput, ZModelName, ZRecordValidationInput, ZSlaClass } from '../../contracts/model-registry';
+import { ZModelDetails } from '../../contracts/registry-views';
 import { ZVersionNumber } from '../../contracts/safe-number';
 import { createModelVersion } from '../../services/create-model-version';
 import { createRegisteredModel } from '../../services/create-registered-model';
@@ -16,6 +17,7 @@ export const modelsRouter = createTRPCRouter({
   get: protectedProcedure
     .meta({ scope: 'model:read' })
     .input(z.object({ name: ZModelName }))
+    .output(ZModelDetails)
     .query(({ ctx, input }) => getModelDetails(ctx.db, input.name, ctx.principal)),
   /** Which version an alias (default production) pointed to at a given time. */
   servedAt: protectedProcedure

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZDecidePromotionInput, ZRequestPromotionInput } from '../../contracts/model-registry';
+import { ZPromotionInbox } from '../../contracts/registry-views';
 import { approvePromotion, rejectPromotion } from '../../services/decide-promotion';
 import { promotionInbox } from '../../services/read-model-registry';
 import { requestPromotion, withdrawPromotion } from '../../services/request-promotion';
@@ -25,5 +26,8 @@ export const promotionsRouter = createTRPCRouter({
     .input(ZDecidePromotionInput)
     .mutation(({ ctx, input }) => rejectPromotion(serviceContext(ctx), input)),
   /** Open requests on the models the caller owns; canApprove is false on their own requests. */
-  inbox: protectedProcedure.meta({ scope: 'model:read' }).query(({ ctx }) => promotionInbox(serviceContext(ctx))),
+  inbox: protectedProcedure
+    .meta({ scope: 'model:read' })
+    .output(ZPromotionInbox)
+    .query(({ ctx }) => promotionInbox(serviceContext(ctx))),
 });
