@@ -197,8 +197,8 @@ describe('canary requests (promotion-canary.int)', () => {
 
 describe('deployments (deployments.int)', () => {
   const s = snapshot({ versions: [...snapshot().versions, version(4, 'development', { complete: false, missing: ['onnx'] }), version(5, 'archived')] });
-  it('refuses archived (NOT_ALLOWED_FROM_STAGE) and incomplete (GATES_UNMET) versions, a bad split (INVALID_PLAN), non-owners', () => {
-    expect(refused(s, { kind: 'startDeployment', version: 5, strategy: 'canary' }, owner)).toMatchObject({ code: 'NOT_ALLOWED_FROM_STAGE', message: expect.stringContaining('archived') });
+  it('refuses archived (INVALID_TRANSITION) and incomplete (GATES_UNMET) versions, a bad split (INVALID_PLAN), non-owners', () => {
+    expect(refused(s, { kind: 'startDeployment', version: 5, strategy: 'canary' }, owner)).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringContaining('archived') });
     expect(refused(s, { kind: 'startDeployment', version: 4, strategy: 'canary' }, owner)).toMatchObject({ code: 'GATES_UNMET', message: expect.stringContaining('incomplete') });
     expect(refused(s, { kind: 'startDeployment', version: 3, strategy: 'ab_test', split: { a: 60, b: 30 } }, owner)).toMatchObject({ code: 'INVALID_PLAN', message: expect.stringContaining('sum to 100') });
     expect(refused(s, { kind: 'startDeployment', version: 3, strategy: 'canary' }, otherEngineer).code).toBe('NOT_OWNER');
@@ -331,7 +331,7 @@ describe('aliases, rollback, archival (model-registry.int)', () => {
   });
   it('an archived version never leaves archived', () => {
     const archived = snapshot({ versions: [version(1, 'archived')], aliases: [] });
-    expect(refused(archived, { kind: 'changeStage', version: 1, to: 'staging' }, owner)).toMatchObject({ code: 'NOT_ALLOWED_FROM_STAGE', message: expect.stringMatching(/archived/) });
+    expect(refused(archived, { kind: 'changeStage', version: 1, to: 'staging' }, owner)).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/archived/) });
   });
   it('demoting stales the version\u2019s open request and drops its aliases', () => {
     const open = { ...s, requests: [request('r-1', s.versions[2]!)], aliases: [...s.aliases, { alias: 'champion', versionId: 'v-3' }] };

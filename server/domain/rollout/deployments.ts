@@ -29,13 +29,13 @@ export function startDeploymentSteps(d: Draft, c: C<'startDeployment'>, promotio
   const candidate = versionByNumber(s, c.version);
   if (!candidate) refuse('NOT_FOUND', `Model Version (name=${s.model.name}, version=${c.version}) not found`, { version: c.version });
   const name = s.model.name;
-  if (candidate.stage === 'archived') refuse('NOT_ALLOWED_FROM_STAGE', `version ${candidate.version} of ${name} is archived; archived versions are never served`, { stage: candidate.stage });
+  if (candidate.stage === 'archived') refuse('INVALID_TRANSITION', `version ${candidate.version} of ${name} is archived; archived versions are never served`, { stage: candidate.stage });
   if (!candidate.complete) {
     const unmet = unmetGates(['complete'], gateEvidenceOf(s, candidate));
     refuse('GATES_UNMET', `version ${candidate.version} of ${name} is incomplete (missing ${candidate.missing.join(', ')}) and cannot be deployed`, { unmet, missing: [...candidate.missing] });
   }
-  if (candidate.stage === 'production') refuse('NOT_ALLOWED_FROM_STAGE', `version ${candidate.version} of ${name} is already in production`, { stage: candidate.stage });
-  if (candidate.stage !== 'staging') refuse('NOT_ALLOWED_FROM_STAGE', `version ${candidate.version} of ${name} is in ${candidate.stage}; deploy a version from staging`, { stage: candidate.stage });
+  if (candidate.stage === 'production') refuse('INVALID_TRANSITION', `version ${candidate.version} of ${name} is already in production`, { stage: candidate.stage });
+  if (candidate.stage !== 'staging') refuse('INVALID_TRANSITION', `version ${candidate.version} of ${name} is in ${candidate.stage}; deploy a version from staging`, { stage: candidate.stage });
   const active = activeDeployment(s);
   if (active) refuse('DEPLOYMENT_RUNNING', `model ${name} already has a ${active.status} deployment (${active.id}); promote or roll it back first`, { deploymentId: active.id, status: active.status });
   const unmet = unmetGates(['complete', 'validation', 'benchmark'], gateEvidenceOf(s, candidate));

@@ -95,7 +95,7 @@ export function changeStage(
   if (to === 'production' || from === 'production') refuseWhileDeploying(s, ': promote or roll it back before changing production', opts.deploymentId);
   const check = checkTransition(from, to, cause);
   if (!check.ok) {
-    refuse('NOT_ALLOWED_FROM_STAGE', `version ${v.version} of ${s.model.name} cannot move ${from} -> ${to}: ${check.reason}`, { stage: from, to, cause, mlflowErrorCode: 'INVALID_STATE' });
+    refuse('INVALID_TRANSITION', `version ${v.version} of ${s.model.name} cannot move ${from} -> ${to}: ${check.reason}`, { stage: from, to, cause, mlflowErrorCode: 'INVALID_STATE' });
   }
   if (check.gates.length) {
     const unmet = unmetGates(check.gates, gateEvidenceOf(s, v, opts.approval ?? null));

@@ -33,7 +33,7 @@ export function requestPromotion(d: Draft, c: C<'requestPromotion'>): void {
   const v = versionByNumber(s, c.version);
   if (!v) refuse('NOT_FOUND', `Model Version (name=${s.model.name}, version=${c.version}) not found`, { version: c.version });
   if (v.stage !== 'staging') {
-    refuse('NOT_ALLOWED_FROM_STAGE', `version ${v.version} of ${s.model.name} is in ${v.stage}: only a staging version can be requested for production`, { stage: v.stage, to: 'production', mlflowErrorCode: 'INVALID_STATE' });
+    refuse('INVALID_TRANSITION', `version ${v.version} of ${s.model.name} is in ${v.stage}: only a staging version can be requested for production`, { stage: v.stage, to: 'production', mlflowErrorCode: 'INVALID_STATE' });
   }
   refuseWhileDeploying(s, ' deciding production: request again once it has ended');
   const open = s.requests.find((r) => r.versionId === v.id && r.status === 'requested');

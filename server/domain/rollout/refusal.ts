@@ -24,7 +24,7 @@ export type TRolloutRefusalCode =
   /** No such version, request, deployment or alias on this model. */
   | 'NOT_FOUND'
   /** The lifecycle table has no such step from the version's stage (details.stage, details.to). */
-  | 'NOT_ALLOWED_FROM_STAGE'
+  | 'INVALID_TRANSITION'
   /** Gates of the step are unmet (details.unmet: the gate results). */
   | 'GATES_UNMET'
   /** A running deployment decides production (details.deploymentId). */
@@ -66,7 +66,7 @@ export const REFUSAL_FAMILY: Record<TRolloutRefusalCode, TRefusalFamily> = {
   SYSTEM_ONLY: 'FORBIDDEN',
   NOT_REQUESTER: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
-  NOT_ALLOWED_FROM_STAGE: 'CONFLICT',
+  INVALID_TRANSITION: 'CONFLICT',
   GATES_UNMET: 'CONFLICT',
   DEPLOYMENT_RUNNING: 'CONFLICT',
   DEPLOYMENT_NOT_ACTIVE: 'CONFLICT',
