@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { createDb } from '../server/db/client';
 import { openDatabase } from '../server/db/open-database';
-import { ARCHIVAL_JOB, archiveStaleVersions } from '../server/services/archive-stale-versions';
+import { ARCHIVAL_JOB, archiveStaleVersions } from '../server/services/rollout/archive-stale-versions';
 import { newRequestId } from '../server/services/service-context';
 import { exitWithError } from './cli-errors';
 

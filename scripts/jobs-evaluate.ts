@@ -2,7 +2,7 @@
 // promotion, blue-green switch) and prints what it decided. The control plane also runs it every 30 s.
 import { createDb } from '../server/db/client';
 import { openDatabase } from '../server/db/open-database';
-import { evaluateDeployments } from '../server/services/evaluate-deployments';
+import { evaluateDeployments } from '../server/services/rollout/evaluate-deployments';
 import { exitWithError } from './cli-errors';
 
 try {

@@ -8,6 +8,8 @@
 export const MIN_CANDIDATE_REQUESTS = 200;
 export const ERROR_RATE_FLOOR = 0.005;
 export const ERROR_RATE_FACTOR = 2;
+/** The stable version's error rate is read over this trailing window (the candidate's, since its current step started). */
+export const STABLE_BASELINE_MS = 3_600_000;
 
 export interface TCanaryWindow {
   candidate: { requests: number; errors: number; p99Ms: number | null };

@@ -1,7 +1,7 @@
-import { ARCHIVAL_JOB, archiveStaleVersions } from '../services/archive-stale-versions';
+import { ARCHIVAL_JOB, archiveStaleVersions } from '../services/rollout/archive-stale-versions';
 import { computeDrift } from '../services/compute-drift';
 import { deliverDueWebhooks } from '../services/deliver-webhooks';
-import { EVALUATION_INTERVAL_MS, evaluateDeployments } from '../services/evaluate-deployments';
+import { EVALUATION_INTERVAL_MS, evaluateDeployments } from '../services/rollout/evaluate-deployments';
 import { newRequestId } from '../services/service-context';
 import type { TJob } from './job';
 

@@ -4,7 +4,7 @@ import type { TModelStage } from '../contracts/model-registry';
 import * as C from '../contracts/registry-mlflow';
 import { DomainError } from '../domain/errors';
 import { stageFromMlflow } from '../domain/model-lifecycle';
-import { archiveVersion, demoteVersion, promoteToStaging } from '../services/change-version-stage';
+import { archiveVersion, demoteVersion, promoteToStaging } from '../services/rollout/version-commands';
 import { createModelVersion } from '../services/create-model-version';
 import { createRegisteredModel } from '../services/create-registered-model';
 import { loadModel, loadVersion } from '../services/model-registry-core';
@@ -18,9 +18,9 @@ import {
   type TModelVersionView,
   type TRegisteredModelView,
 } from '../services/read-model-registry';
-import { requestPromotion } from '../services/request-promotion';
+import { requestPromotion } from '../services/rollout/promotion-commands';
 import type { ServiceContext } from '../services/service-context';
-import { deleteModelAlias, setModelAlias } from '../services/set-model-alias';
+import { deleteModelAlias, setModelAlias } from '../services/rollout/version-commands';
 import { deleteModelVersion, deleteModelVersionTag, setModelVersionTag, updateModelVersionDescription } from '../services/update-model-version';
 import { deleteRegisteredModel, deleteRegisteredModelTag, renameRegisteredModel, setRegisteredModelTag, updateRegisteredModel } from '../services/update-registered-model';
 import type { TMlflowEndpoint } from './mlflow-endpoints';

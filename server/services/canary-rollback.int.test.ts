@@ -22,7 +22,7 @@ import { routingBucket } from '../domain/traffic-split';
 import { addVersion, callerAs, makeRegistryPeople, newModel, type TRegistry } from '../testing/deployment-fixtures';
 import { makeToken, testDb } from '../testing/fixtures';
 import { startRouteServer, type TRouteServer } from '../testing/route-server';
-import { evaluateDeployments } from './evaluate-deployments';
+import { evaluateDeployments } from './rollout/evaluate-deployments';
 import { ERRORS_ALWAYS_KEPT_PER_S } from '../../inference-worker/log-sampling';
 
 vi.hoisted(() => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LATENCY_BUCKETS_MS, type TWorkerReport } from '../contracts/worker-report';
 import { addVersion, callerAs, makeRegistryPeople, newModel, type TRegistry } from '../testing/deployment-fixtures';
 import { testDb } from '../testing/fixtures';
-import { evaluateDeployments } from './evaluate-deployments';
+import { evaluateDeployments } from './rollout/evaluate-deployments';
 import { recordWorkerReport } from './record-worker-report';
 import { resolveDesiredState } from './resolve-desired-state';
 

@@ -9,7 +9,7 @@ import { verifyWebhookSignature } from '../domain/webhook-signature';
 import { buildMlpOnnx, mlpGoldenExamples, sampleReferenceStats } from '../testing/onnx-model';
 import { ctxAs, makeToken, makeUser, testDb } from '../testing/fixtures';
 import { trainingConfigYaml } from '../testing/training-config-yaml';
-import { ARCHIVAL_JOB, archiveStaleVersions } from './archive-stale-versions';
+import { ARCHIVAL_JOB, archiveStaleVersions } from './rollout/archive-stale-versions';
 import { createExperiment } from './create-experiment';
 import { createModelVersion } from './create-model-version';
 import { createRegisteredModel } from './create-registered-model';

@@ -1,11 +1,12 @@
 import { ZListDeploymentsInput, type TCanaryDecisionView, type TCanaryPolicyView, type TListDeploymentsInput } from '../contracts/deployments';
 import type { Db } from '../db/client';
-import type { Deployment } from '../db/generated/client';
-import { ERROR_RATE_FACTOR, ERROR_RATE_FLOOR, errorRateThreshold, MIN_CANDIDATE_REQUESTS, type TCanaryDecision } from '../domain/canary-policy';
+import type { Deployment, RegisteredModel } from '../db/generated/client';
+import { ERROR_RATE_FACTOR, ERROR_RATE_FLOOR, errorRateThreshold, MIN_CANDIDATE_REQUESTS, STABLE_BASELINE_MS, type TCanaryDecision } from '../domain/canary-policy';
 import { DomainError, parseInput } from '../domain/errors';
 import { SLA_P99_LIMIT_MS } from '../domain/model-lifecycle';
-import { canaryFigures, STABLE_BASELINE_MS } from './evaluate-deployments';
+import { canaryVerdict } from '../domain/rollout';
 import { trafficSeries, trafficWindow } from './read-version-traffic';
+import { liveFiguresOf } from './rollout/load-rollout-snapshot';
 
 /* Deployment views for the UI and clients: the list, and one deployment with its live figures and history. */
 
@@ -55,7 +56,7 @@ export async function getDeployment(db: Db, deploymentId: string, opts: { now?: 
     d.stableVersionId ? trafficWindow(db, d.stableVersionId, new Date(until.getTime() - STABLE_BASELINE_MS), until) : null,
     trafficSeries(db, [d.candidateVersionId, ...(d.stableVersionId ? [d.stableVersionId] : [])], since, until),
     db.auditEvent.findMany({ where: { subjectType: 'deployment', subjectId: d.id }, orderBy: { id: 'asc' }, select: { id: true, at: true, action: true, actorLabel: true, reason: true, after: true } }),
-    d.strategy === 'canary' && d.activeModelId ? canaryFigures(db, d, model, now) : null,
+    d.strategy === 'canary' && d.activeModelId ? liveCanaryVerdict(db, row, model, now) : null,
   ]);
   return {
     ...view!,
@@ -64,10 +65,16 @@ export async function getDeployment(db: Db, deploymentId: string, opts: { now?: 
     canaryPolicy: d.strategy === 'canary' ? canaryPolicy(live, d.figures, stableWindow?.errorRate ?? null, SLA_P99_LIMIT_MS[model.slaClass]) : null,
     traffic: series.map((s) => ({ ...s, role: s.versionId === d.candidateVersionId ? ('candidate' as const) : ('stable' as const) })),
     history: history.map((h) => ({ ...h, id: String(h.id) })),
-    // Four-eyes (deployment-core.ts): who approved the promotion this deployment ends in, or that a second owner must.
+    // Four-eyes (domain/rollout/deployments.ts): who approved the promotion this deployment ends in, or that a second owner must.
     approval: promotionRequest ? { requestId: promotionRequest.id, requestedBy: promotionRequest.requestedByLabel, approvedBy: promotionRequest.decidedByLabel } : null,
     viewerStartedIt: opts.viewerId != null && opts.viewerId === d.createdById,
   };
+}
+
+/** What the evaluator would decide on the canary's figures now (the same verdict it acts on). */
+async function liveCanaryVerdict(db: Db, d: Deployment, model: Pick<RegisteredModel, 'name' | 'slaClass'>, now: Date): Promise<TCanaryDecision | null> {
+  const live = await liveFiguresOf(db, d, model, now);
+  return live?.kind === 'canary' ? canaryVerdict(d, live, model.slaClass, now) : null;
 }
 
 /** The live decision with its figures as the contract types them (no p99 yet is null, not NaN). */

@@ -1,8 +1,8 @@
 import { principalUserId } from '../../auth/principal';
 import { z } from 'zod';
 import { ZCreateDeploymentInput, ZDeploymentAction, ZDeploymentDetails, ZDeploymentView, ZListDeploymentsInput } from '../../contracts/deployments';
-import { pauseDeployment, promoteDeployment, resumeDeployment, rollbackDeployment } from '../../services/change-deployment';
-import { createDeployment } from '../../services/create-deployment';
+import { pauseDeployment, promoteDeployment, resumeDeployment, rollbackDeployment } from '../../services/rollout/deployment-commands';
+import { createDeployment } from '../../services/rollout/deployment-commands';
 import { getDeployment, listDeployments } from '../../services/read-deployments';
 import { serviceContext } from '../service-context-of';
 import { createTRPCRouter, protectedProcedure } from '../trpc';

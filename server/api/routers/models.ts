@@ -6,7 +6,7 @@ import { createModelVersion } from '../../services/create-model-version';
 import { createRegisteredModel } from '../../services/create-registered-model';
 import { aliasVersionAt, getModelDetails, listRegisteredModels } from '../../services/read-model-registry';
 import { recordValidationResults } from '../../services/record-version-evidence';
-import { setModelAlias, deleteModelAlias } from '../../services/set-model-alias';
+import { setModelAlias, deleteModelAlias } from '../../services/rollout/version-commands';
 import { deleteRegisteredModel, deleteRegisteredModelTag, renameRegisteredModel, setModelOwners, setRegisteredModelTag, updateRegisteredModel } from '../../services/update-registered-model';
 import { serviceContext } from '../service-context-of';
 import { createTRPCRouter, protectedProcedure } from '../trpc';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ZDecidePromotionInput, ZRequestPromotionInput } from '../../contracts/model-registry';
 import { ZPromotionInbox } from '../../contracts/registry-views';
-import { approvePromotion, rejectPromotion } from '../../services/decide-promotion';
+import { approvePromotion, rejectPromotion } from '../../services/rollout/promotion-commands';
 import { promotionInbox } from '../../services/read-model-registry';
-import { requestPromotion, withdrawPromotion } from '../../services/request-promotion';
+import { requestPromotion, withdrawPromotion } from '../../services/rollout/promotion-commands';
 import { serviceContext } from '../service-context-of';
 import { createTRPCRouter, protectedProcedure } from '../trpc';
 

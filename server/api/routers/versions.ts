@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZModelName, ZVersionRef } from '../../contracts/model-registry';
-import { archiveVersion, demoteVersion, promoteToStaging, rollbackModel } from '../../services/change-version-stage';
+import { archiveVersion, demoteVersion, promoteToStaging, rollbackModel } from '../../services/rollout/version-commands';
 import { getModelVersionView } from '../../services/read-model-registry';
 import { deleteModelVersionTag, setModelVersionTag, updateModelVersionDescription } from '../../services/update-model-version';
 import { serviceContext } from '../service-context-of';

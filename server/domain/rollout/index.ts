@@ -20,4 +20,5 @@ export * from './snapshot';
 // will apply commands (they still live in model-lifecycle.ts and canary-policy.ts, which have
 // their own tests; moving the code here is left for when nothing else imports them).
 export { ARCHIVE_AFTER_DAYS, checkApprover, checkTransition, evaluateGates, isArchivable, SLA_P99_LIMIT_MS, TRANSITIONS, unmetGates, type TGateName, type TGateResult, type TTransitionCause } from '../model-lifecycle';
-export { decideCanary, ERROR_RATE_FACTOR, ERROR_RATE_FLOOR, MIN_CANDIDATE_REQUESTS, type TCanaryDecision } from '../canary-policy';
+export { decideCanary, ERROR_RATE_FACTOR, ERROR_RATE_FLOOR, MIN_CANDIDATE_REQUESTS, STABLE_BASELINE_MS, type TCanaryDecision } from '../canary-policy';
+export { canaryVerdict } from './canary-verdict';
