@@ -7,7 +7,7 @@ import { stageFromMlflow } from '../domain/model-lifecycle';
 import { archiveVersion, demoteVersion, promoteToStaging } from '../services/rollout/version-commands';
 import { createModelVersion } from '../services/create-model-version';
 import { createRegisteredModel } from '../services/create-registered-model';
-import { loadModel, loadVersion } from '../services/model-registry-core';
+import { loadModel, loadVersion } from '../services/registry/model-lookup';
 import {
   getLatestVersions,
   getModelVersionView,

@@ -1,7 +1,7 @@
 import { principalUserId } from '../auth/principal';
 import { ZCreateModelInput, type TCreateModelInput } from '../contracts/model-registry';
 import { DomainError, parseInput } from '../domain/errors';
-import { nowOf } from './model-registry-core';
+import { nowOf } from './service-context';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
 

@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../db/client';
 import { DomainError } from '../domain/errors';
 import { openBlob } from './artifact-blob-store';
-import { loadModel, loadVersion } from './model-registry-core';
+import { loadModel, loadVersion } from './registry/model-lookup';
 
 /**
  * A version's ONNX file for a worker. The stream re-hashes the blob as it goes and fails at the end

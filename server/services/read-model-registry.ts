@@ -10,7 +10,10 @@ import { decodePageToken, encodePageToken } from '../domain/run-search';
 import { uuidToRunId } from '../domain/run-id';
 import { hasScope } from '../auth/permissions';
 import { principalUserId, type TPrincipal } from '../auth/principal';
-import { gateEvidence, isAdmin, isOwner, loadModel, loadVersion } from './model-registry-core';
+import { gateEvidence } from './registry/version-evidence';
+import { isAdminPrincipal as isAdmin } from './rollout/rollout-actor';
+import { isOwner } from './registry/model-ownership';
+import { loadModel, loadVersion } from './registry/model-lookup';
 import type { ServiceContext } from './service-context';
 
 /* Reads of the registry for the UI, tRPC clients and the MLflow API. */

@@ -2,7 +2,9 @@ import { principalLabel } from '../auth/principal';
 import { ZRecordValidationInput, ZReportBenchmarkInput, type TRecordValidationInput, type TReportBenchmarkInput } from '../contracts/model-registry';
 import { DomainError, parseInput } from '../domain/errors';
 import { compareToThreshold, SLA_P99_LIMIT_MS } from '../domain/model-lifecycle';
-import { loadVersion, lockModel, nowOf, staleOpenRequests } from './model-registry-core';
+import { loadVersion, lockModel } from './registry/model-lookup';
+import { staleOpenRequests } from './registry/version-evidence';
+import { nowOf } from './service-context';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ZRequestBenchmarkInput, type TRequestBenchmarkInput } from '../contracts/deployments';
 import { DomainError, parseInput } from '../domain/errors';
-import { loadVersion, lockModel, nowOf } from './model-registry-core';
+import { loadVersion, lockModel } from './registry/model-lookup';
+import { nowOf } from './service-context';
 import { recordAuditEvent } from './record-audit-event';
 import { BENCHMARK_REQUEST_TAG } from './resolve-desired-state';
 import type { ServiceContext } from './service-context';

@@ -6,7 +6,7 @@ import { MODEL_REF_RE, type TGoldenExample } from '../contracts/worker-model';
 import type { DbOrTx } from '../db/client';
 import type { Deployment, ModelVersion, RegisteredModel } from '../db/generated/client';
 import { DomainError } from '../domain/errors';
-import { aliasTarget } from './model-registry-core';
+import { aliasTarget } from './registry/model-lookup';
 
 /*
  * What workers should serve, derived on every poll from the registry (the production and

@@ -13,3 +13,6 @@ export interface ServiceContext {
 export function newRequestId(): string {
   return randomUUID();
 }
+
+/** The use-case's clock: injected in tests and jobs, else now. */
+export const nowOf = (ctx: Pick<ServiceContext, 'now'>) => ctx.now?.() ?? new Date();

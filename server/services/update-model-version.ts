@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { ZModelName, ZRegistryTagKey, ZRegistryTagValue } from '../contracts/model-registry';
 import { zSafeText } from '../contracts/safe-text';
 import { DomainError, parseInput } from '../domain/errors';
-import { loadVersion, lockModel, moveAlias, nowOf, requireOwner } from './model-registry-core';
+import { loadVersion, lockModel } from './registry/model-lookup';
+import { requireOwner } from './registry/model-ownership';
+import { applyRolloutCommandIn } from './rollout/apply-rollout-command';
+import { nowOf } from './service-context';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
 
@@ -84,7 +87,8 @@ export async function deleteModelVersion(ctx: ServiceContext, input: { modelName
     if (version.stage !== 'development' || version.enteredProductionAt || decisions) {
       throw new DomainError('CONFLICT', `version ${version.version} of ${model.name} left development or was requested for promotion; it is kept for audit - archive it instead`, { mlflowErrorCode: 'INVALID_STATE' });
     }
-    for (const a of await tx.modelAlias.findMany({ where: { modelId: model.id, versionId: version.id } })) await moveAlias(tx, ctx, model, a.alias, null, 'version deleted');
+    // A development version's aliases are user-set ones (or canary): removed as the rollout rules remove them.
+    for (const a of await tx.modelAlias.findMany({ where: { modelId: model.id, versionId: version.id } })) await applyRolloutCommandIn(tx, ctx, model, { kind: 'removeAlias', alias: a.alias });
     await tx.modelVersion.delete({ where: { id: version.id } });
     await recordAuditEvent(tx, ctx.actor, ctx.requestId, { action: 'model_version.deleted', subjectType: 'model_version', subjectId: version.id, before: { model: model.name, version: version.version } });
   });

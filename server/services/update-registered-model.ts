@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { ZModelName, ZRegistryTagKey, ZRegistryTagValue, ZSlaClass } from '../contracts/model-registry';
 import { zSafeText } from '../contracts/safe-text';
 import { DomainError, parseInput } from '../domain/errors';
-import { isAdmin, lockModel, nowOf, refuseRenameWhileServed, requireModelAdministration, requireOwner } from './model-registry-core';
+import { isAdminPrincipal as isAdmin } from './rollout/rollout-actor';
+import { lockModel } from './registry/model-lookup';
+import { nowOf } from './service-context';
+import { refuseRenameWhileServed, requireModelAdministration, requireOwner } from './registry/model-ownership';
 import { recordAuditEvent } from './record-audit-event';
 import type { ServiceContext } from './service-context';
 

@@ -29,7 +29,7 @@ const pass = null;
 const AUTH: Record<TAuthRule, Record<TActorName, TRolloutRefusalCode | null>> = {
   // model:write (request a promotion, a free alias)
   write: { owner: pass, requester: pass, otherEngineer: pass, engineerRequester: pass, viewer: 'SCOPE_MISSING', admin: pass, ingestToken: pass, workerToken: 'SCOPE_MISSING', adminToken: pass, system: 'SCOPE_MISSING' },
-  // model:approve (and deployment:write) + ownership; admins act on any model (model-registry-core requireOwner)
+  // model:approve (and deployment:write) + ownership; admins act on any model (domain/rollout/actor.ts requireOwner)
   owner: { owner: pass, requester: pass, otherEngineer: 'NOT_OWNER', engineerRequester: 'NOT_OWNER', viewer: 'SCOPE_MISSING', admin: pass, ingestToken: 'SCOPE_MISSING', workerToken: 'SCOPE_MISSING', adminToken: pass, system: 'SCOPE_MISSING' },
   // the evaluator and the archival job
   system: { owner: 'SYSTEM_ONLY', requester: 'SYSTEM_ONLY', otherEngineer: 'SYSTEM_ONLY', engineerRequester: 'SYSTEM_ONLY', viewer: 'SYSTEM_ONLY', admin: 'SYSTEM_ONLY', ingestToken: 'SYSTEM_ONLY', workerToken: 'SYSTEM_ONLY', adminToken: 'SYSTEM_ONLY', system: pass },

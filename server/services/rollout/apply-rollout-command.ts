@@ -26,23 +26,28 @@ export type TAppliedCommand = {
 };
 
 export function applyRolloutCommand(ctx: ServiceContext, target: TRolloutTarget, command: TRolloutCommand, opts: { live?: boolean } = {}): Promise<TAppliedCommand> {
-  return ctx.db.$transaction(async (tx) => {
-    const model = await lockTarget(tx, target);
-    const now = ctx.now?.() ?? new Date();
-    const snapshot = await loadRolloutSnapshot(tx, model, now, { ...namedRows(command), live: opts.live ?? command.kind === 'evaluateDeployment' });
-    const decision = decide(snapshot, command, rolloutActor(ctx.actor));
-    if (isRefusal(decision)) throw refusalError(decision.refusal);
-    await writeRolloutEffects(tx, ctx, model, decision.effects);
-    return {
-      model,
-      effects: decision.effects,
-      ...(decision.outcome ? { outcome: decision.outcome } : {}),
-      created: {
-        requestId: decision.effects.some((e) => e.type === 'requestCreated') ? snapshot.newIds.request : null,
-        deploymentId: decision.effects.some((e) => e.type === 'deploymentCreated') ? snapshot.newIds.deployment : null,
-      },
-    };
-  });
+  return ctx.db.$transaction(async (tx) => applyRolloutCommandIn(tx, ctx, await lockTarget(tx, target), command, opts));
+}
+
+/**
+ * The same inside a caller's transaction that already holds the model's lock (a registry change
+ * with rollout consequences: deleting a version drops its aliases).
+ */
+export async function applyRolloutCommandIn(tx: Tx, ctx: ServiceContext, model: RegisteredModel, command: TRolloutCommand, opts: { live?: boolean } = {}): Promise<TAppliedCommand> {
+  const now = ctx.now?.() ?? new Date();
+  const snapshot = await loadRolloutSnapshot(tx, model, now, { ...namedRows(command), live: opts.live ?? command.kind === 'evaluateDeployment' });
+  const decision = decide(snapshot, command, rolloutActor(ctx.actor));
+  if (isRefusal(decision)) throw refusalError(decision.refusal);
+  await writeRolloutEffects(tx, ctx, model, decision.effects);
+  return {
+    model,
+    effects: decision.effects,
+    ...(decision.outcome ? { outcome: decision.outcome } : {}),
+    created: {
+      requestId: decision.effects.some((e) => e.type === 'requestCreated') ? snapshot.newIds.request : null,
+      deploymentId: decision.effects.some((e) => e.type === 'deploymentCreated') ? snapshot.newIds.deployment : null,
+    },
+  };
 }
 
 /** A refusal as the one error type the transports map (ERROR_TABLE): its code names the rule. */

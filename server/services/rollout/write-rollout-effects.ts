@@ -2,7 +2,7 @@ import { principalLabel, principalUserId } from '../../auth/principal';
 import type { Tx } from '../../db/client';
 import { Prisma, type RegisteredModel } from '../../db/generated/client';
 import type { TRolloutEffect } from '../../domain/rollout';
-import { enqueueWebhookEvent } from '../model-registry-core';
+import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event';
 import { raiseAlert } from '../raise-alert';
 import { recordAuditEvent } from '../record-audit-event';
 import type { ServiceContext } from '../service-context';
