@@ -35,6 +35,36 @@ export const RULE_ERROR_CODES = [
   'DEPLOYMENT_RUNNING',
   /** What the action was decided on changed meanwhile (request closed, production or evidence moved). */
   'STALE_SNAPSHOT',
+  /** The credentials lack the permission (scope) the action needs. */
+  'SCOPE_MISSING',
+  /** An admin acting where the rule needs someone else (an owner, a second person): only with a written reason. */
+  'ADMIN_REASON_REQUIRED',
+  /** The step needs a person acting (an approval), not the system. */
+  'PERSON_REQUIRED',
+  /** The step is the system's alone (the deployment evaluator, the archival job). */
+  'SYSTEM_ONLY',
+  /** The deployment has ended (promoted or rolled back): nothing more can be done to it. */
+  'DEPLOYMENT_NOT_ACTIVE',
+  /** Pausing a deployment that is already paused. */
+  'ALREADY_PAUSED',
+  /** Resuming a deployment that is not paused. */
+  'NOT_PAUSED',
+  /** The version already has an open promotion request. */
+  'REQUEST_ALREADY_OPEN',
+  /** A canary or A/B test needs a production version to compare against; a rollback needs one to roll back. */
+  'NO_PRODUCTION',
+  /** A rollback needs a previous version that served production. */
+  'NO_PREVIOUS',
+  /** The archival job archives only versions not served for the archival period. */
+  'NOT_ARCHIVABLE',
+  /** `production` and `previous` move only through promotion and rollback, never by hand. */
+  'RESERVED_ALIAS',
+  /** A rejection says why. */
+  'COMMENT_REQUIRED',
+  /** The traffic plan of a deployment is impossible (a split not summing to 100%, a step over 100%). */
+  'INVALID_PLAN',
+  /** The evaluator has no live figures for the deployment to judge it by. */
+  'NO_LIVE_FIGURES',
   /** The change would leave no active admin. */
   'LAST_ACTIVE_ADMIN',
   /** A signed-in state change came from a foreign page (cross-site request forgery guard). */
@@ -52,8 +82,11 @@ export type TGateName = 'complete' | 'validation' | 'benchmark' | 'approval';
 /** One gate as the lifecycle judged it, with the reason in words. */
 export type TGateResult = { gate: TGateName; met: boolean; reason: string };
 
-/** `to`: the stage the version was to reach (a deployment's candidate: production, where it ends). */
-export type TGatesUnmetDetails = { model: string; version: number; to: string; unmet: TGateResult[]; mlflowErrorCode?: string };
+/**
+ * `to`: the stage the version was to reach (a deployment's candidate: production, where it ends).
+ * `missing`: the files an incomplete version lacks, when the complete gate is the one unmet.
+ */
+export type TGatesUnmetDetails = { model: string; version: number; to: string; unmet: TGateResult[]; missing?: string[]; mlflowErrorCode?: string };
 export type TInvalidTransitionDetails = { from: string; to: string; cause: string; mlflowErrorCode?: string };
 export type TFourEyesDetails = {
   /** Whether an admin could do it anyway with a written reason of `minReasonLength` characters. */
@@ -64,12 +97,33 @@ export type TNotOwnerDetails = { model: string; action: string };
 export type TNotRequesterDetails = { requestId: string };
 export type TDeploymentRunningDetails = { deploymentId: string; status: string; strategy: string; mlflowErrorCode?: string };
 export type TStaleSnapshotDetails = {
-  /** What changed since the action was decided on. */
-  changed: 'request' | 'production' | 'evidence' | 'deployment-baseline';
+  /**
+   * What changed since the action was decided on: the request (closed), production, the evidence,
+   * the production version a deployment compared against, or the model as a whole (its revision).
+   */
+  changed: 'request' | 'production' | 'evidence' | 'deployment-baseline' | 'revision';
   /** The request's status now, when `changed` is 'request'. */
   status?: string;
+  /** The revision the caller decided on and the model's revision now, when `changed` is 'revision'. */
+  expectedRevision?: string;
+  revision?: string;
 };
 export type TRuleDetails = { rule: string };
+/** Details of a refusal that has nothing to add to its code and message. */
+export type TNoDetails = Record<never, never>;
+export type TScopeMissingDetails = { scope: string };
+/** `field`: the input that carries the reason; `minLength`: the characters it needs. */
+export type TAdminReasonRequiredDetails = { field: string; minLength: number };
+export type TDeploymentStateDetails = { deploymentId: string; status: string };
+export type TDeploymentDetails = { deploymentId: string };
+export type TRequestDetails = { requestId: string };
+export type TNoProductionDetails = { mlflowErrorCode?: string };
+/** `version`: the previous version, when there is one that never served production. */
+export type TNoPreviousDetails = { version?: number; mlflowErrorCode?: string };
+export type TNotArchivableDetails = { stage: string; days: number };
+export type TAliasDetails = { alias: string };
+/** The input field that is missing or wrong. */
+export type TFieldDetails = { field: string };
 
 /** The details each rule code carries (generic codes carry loose details: issues, field, limits). */
 export interface TRefusalDetailsByCode {
@@ -83,6 +137,21 @@ export interface TRefusalDetailsByCode {
   LAST_ACTIVE_ADMIN: TRuleDetails;
   SAME_ORIGIN: TRuleDetails;
   JSON_CONTENT_TYPE: TRuleDetails;
+  SCOPE_MISSING: TScopeMissingDetails;
+  ADMIN_REASON_REQUIRED: TAdminReasonRequiredDetails;
+  PERSON_REQUIRED: TNoDetails;
+  SYSTEM_ONLY: TNoDetails;
+  DEPLOYMENT_NOT_ACTIVE: TDeploymentStateDetails;
+  ALREADY_PAUSED: TDeploymentDetails;
+  NOT_PAUSED: TDeploymentStateDetails;
+  REQUEST_ALREADY_OPEN: TRequestDetails;
+  NO_PRODUCTION: TNoProductionDetails;
+  NO_PREVIOUS: TNoPreviousDetails;
+  NOT_ARCHIVABLE: TNotArchivableDetails;
+  RESERVED_ALIAS: TAliasDetails;
+  COMMENT_REQUIRED: TFieldDetails;
+  INVALID_PLAN: TFieldDetails;
+  NO_LIVE_FIGURES: TDeploymentDetails;
 }
 
 /**

@@ -50,6 +50,21 @@ describe('codes that name the rule', () => {
     LAST_ACTIVE_ADMIN: { http: 409, trpc: 'CONFLICT' },
     SAME_ORIGIN: { http: 403, trpc: 'FORBIDDEN' },
     JSON_CONTENT_TYPE: { http: 403, trpc: 'FORBIDDEN' },
+    SCOPE_MISSING: { http: 403, trpc: 'FORBIDDEN' },
+    ADMIN_REASON_REQUIRED: { http: 403, trpc: 'FORBIDDEN' },
+    PERSON_REQUIRED: { http: 403, trpc: 'FORBIDDEN' },
+    SYSTEM_ONLY: { http: 403, trpc: 'FORBIDDEN' },
+    DEPLOYMENT_NOT_ACTIVE: { http: 409, trpc: 'CONFLICT' },
+    ALREADY_PAUSED: { http: 409, trpc: 'CONFLICT' },
+    NOT_PAUSED: { http: 409, trpc: 'CONFLICT' },
+    REQUEST_ALREADY_OPEN: { http: 409, trpc: 'CONFLICT' },
+    NO_PRODUCTION: { http: 409, trpc: 'CONFLICT' },
+    NO_PREVIOUS: { http: 409, trpc: 'CONFLICT' },
+    NOT_ARCHIVABLE: { http: 409, trpc: 'CONFLICT' },
+    NO_LIVE_FIGURES: { http: 409, trpc: 'CONFLICT' },
+    RESERVED_ALIAS: { http: 400, trpc: 'BAD_REQUEST' },
+    COMMENT_REQUIRED: { http: 400, trpc: 'BAD_REQUEST' },
+    INVALID_PLAN: { http: 400, trpc: 'BAD_REQUEST' },
   };
 
   it('maps each rule code to the HTTP status and tRPC code it always had', () => {

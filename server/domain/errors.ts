@@ -31,6 +31,23 @@ export const ERROR_TABLE = {
   NOT_REQUESTER: { http: 403, trpc: 'FORBIDDEN' },
   DEPLOYMENT_RUNNING: { http: 409, trpc: 'CONFLICT' },
   STALE_SNAPSHOT: { http: 409, trpc: 'CONFLICT' },
+  // Rules of the rollout module (server/domain/rollout): who may act is a 403, a state that does
+  // not allow the step a 409, an impossible input a 400 - each the family the services used.
+  SCOPE_MISSING: { http: 403, trpc: 'FORBIDDEN' },
+  ADMIN_REASON_REQUIRED: { http: 403, trpc: 'FORBIDDEN' },
+  PERSON_REQUIRED: { http: 403, trpc: 'FORBIDDEN' },
+  SYSTEM_ONLY: { http: 403, trpc: 'FORBIDDEN' },
+  DEPLOYMENT_NOT_ACTIVE: { http: 409, trpc: 'CONFLICT' },
+  ALREADY_PAUSED: { http: 409, trpc: 'CONFLICT' },
+  NOT_PAUSED: { http: 409, trpc: 'CONFLICT' },
+  REQUEST_ALREADY_OPEN: { http: 409, trpc: 'CONFLICT' },
+  NO_PRODUCTION: { http: 409, trpc: 'CONFLICT' },
+  NO_PREVIOUS: { http: 409, trpc: 'CONFLICT' },
+  NOT_ARCHIVABLE: { http: 409, trpc: 'CONFLICT' },
+  NO_LIVE_FIGURES: { http: 409, trpc: 'CONFLICT' },
+  RESERVED_ALIAS: { http: 400, trpc: 'BAD_REQUEST' },
+  COMMENT_REQUIRED: { http: 400, trpc: 'BAD_REQUEST' },
+  INVALID_PLAN: { http: 400, trpc: 'BAD_REQUEST' },
   // Users.
   LAST_ACTIVE_ADMIN: { http: 409, trpc: 'CONFLICT' },
   // The cross-site request guard (server/auth/cross-site.ts).

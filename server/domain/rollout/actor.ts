@@ -1,5 +1,4 @@
-import { ADMIN_REASON_MIN_LENGTH } from '../model-administration';
-import { checkApprover } from '../model-lifecycle';
+import { APPROVER_OVERRIDE_MIN_LENGTH, checkApprover } from '../model-lifecycle';
 import { refuse } from './refusal';
 import type { TRolloutSnapshot } from './snapshot';
 
@@ -32,22 +31,28 @@ export function requireScope(a: TRolloutActor, scope: string, action: string): v
 export function requireOwner(s: TRolloutSnapshot, a: TRolloutActor, action: string): void {
   requireScope(a, 'model:approve', action);
   if (a.isAdmin || isOwnerOf(s, a)) return;
-  refuse('NOT_OWNER', `only an owner of model ${s.model.name} may ${action}`, { owners: s.owners.length });
+  refuse('NOT_OWNER', `only an owner of model ${s.model.name} may ${action}`, { model: s.model.name, action });
 }
 
 /**
- * Four-eyes (checkApprover in model-lifecycle.ts), refused with the rule it broke. Returns the
- * admin override reason (null when an owner approves plainly).
+ * Four-eyes (checkApprover in model-lifecycle.ts), refused with the rule it broke; `action` names
+ * the step for a NOT_OWNER refusal. Returns the admin override reason (null when an owner
+ * approves plainly). An admin who does not own the model hears that a written reason is needed.
  */
-export function requireApprover(s: TRolloutSnapshot, a: TRolloutActor, requesterId: string | null, overrideReason: string | null | undefined, selfApproval?: string): string | null {
-  const isRequester = requesterId !== null && a.userId === requesterId;
+export function requireApprover(
+  s: TRolloutSnapshot,
+  a: TRolloutActor,
+  action: string,
+  requesterId: string | null,
+  overrideReason: string | null | undefined,
+  selfApproval?: string,
+): string | null {
   const check = checkApprover({ approverId: a.userId, requesterId, isOwner: isOwnerOf(s, a), isAdmin: a.isAdmin, overrideReason, selfApproval });
   if (check.ok) return check.override;
-  if (a.userId === null) refuse('PERSON_REQUIRED', check.reason);
-  const override = a.isAdmin ? { adminOverride: { field: 'overrideReason', minLength: ADMIN_REASON_MIN_LENGTH } } : {};
-  if (isRequester) refuse('FOUR_EYES', check.reason, { requesterId, ...override });
-  if (a.isAdmin) refuse('ADMIN_REASON_REQUIRED', check.reason, override);
-  refuse('NOT_OWNER', check.reason);
+  if (check.rule === 'NO_PERSON') refuse('PERSON_REQUIRED', check.reason, {});
+  if (check.rule === 'FOUR_EYES') refuse('FOUR_EYES', check.reason, { adminOverride: check.adminOverride, minReasonLength: APPROVER_OVERRIDE_MIN_LENGTH });
+  if (a.isAdmin) refuse('ADMIN_REASON_REQUIRED', check.reason, { field: 'overrideReason', minLength: APPROVER_OVERRIDE_MIN_LENGTH });
+  refuse('NOT_OWNER', check.reason, { model: s.model.name, action });
 }
 
 /**
@@ -56,9 +61,9 @@ export function requireApprover(s: TRolloutSnapshot, a: TRolloutActor, requester
  * another owner must act. Admins go on to requireApprover, which lets them override with a reason.
  */
 export function refuseSelfApproval(a: TRolloutActor, requesterId: string | null, message: string): void {
-  if (!a.isAdmin && a.userId !== null && a.userId === requesterId) refuse('FOUR_EYES', message, { requesterId });
+  if (!a.isAdmin && a.userId !== null && a.userId === requesterId) refuse('FOUR_EYES', message, { adminOverride: false, minReasonLength: APPROVER_OVERRIDE_MIN_LENGTH });
 }
 
 export function requireSystem(a: TRolloutActor, action: string): void {
-  if (a.kind !== 'system') refuse('SYSTEM_ONLY', `only the system ${action}`);
+  if (a.kind !== 'system') refuse('SYSTEM_ONLY', `only the system ${action}`, {});
 }

@@ -24,7 +24,10 @@ export function setAlias(d: Draft, c: C<'setAlias'>): void {
   if (isReserved(c.alias)) requireOwner(d.s, d.actor, `move the ${c.alias} alias`);
   const v = versionByNumber(d.s, c.version);
   if (!v) refuse('NOT_FOUND', `Model Version (name=${d.s.model.name}, version=${c.version}) not found`, { version: c.version });
-  if (v.stage === 'archived') refuse('INVALID_TRANSITION', `version ${v.version} of ${d.s.model.name} is archived; an alias cannot point to it`, { stage: v.stage, mlflowErrorCode: 'INVALID_STATE' });
+  // An alias changes no stage, but routes traffic to the version, which archived versions never get.
+  if (v.stage === 'archived') {
+    refuse('INVALID_TRANSITION', `version ${v.version} of ${d.s.model.name} is archived; an alias cannot point to it`, { from: v.stage, to: v.stage, cause: 'alias', mlflowErrorCode: 'INVALID_STATE' });
+  }
   moveAlias(d, c.alias, v, 'set');
 }
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TModelStage } from '../../contracts/model-registry';
 import type { TDeploymentStatus, TDeploymentStrategy } from '../../contracts/deployments';
+import { ERROR_TABLE } from '../errors';
 import { SLA_P99_LIMIT_MS, TRANSITIONS } from '../model-lifecycle';
 import { seededRandom } from '../../synthetic/seeded-random';
 import { allowedActions } from './allowed-actions';
@@ -14,7 +15,7 @@ import type { TRolloutActor } from './actor';
 import { COMMAND_KINDS, type TRolloutCommand } from './commands';
 import { decide } from './decide';
 import type { TRolloutEffect } from './effects';
-import { isRefusal, REFUSAL_FAMILY } from './refusal';
+import { isRefusal, ROLLOUT_REFUSAL_CODES } from './refusal';
 import { ACTOR_NAMES, ACTORS, ADMIN_REASON, daysAgo, deployment, NOW, request, U, version } from './rollout-fixtures';
 import { activeDeployment, type TDeploymentFacts, type TRequestFacts, type TRolloutSnapshot, type TVersionFacts } from './snapshot';
 
@@ -252,7 +253,9 @@ describe('what decide allows keeps the lifecycle invariants (property, seeded)',
         const decision = decide(s, c, actor);
         expect(decide(s, c, actor), 'decide is deterministic').toEqual(decision);
         if (isRefusal(decision)) {
-          expect(REFUSAL_FAMILY[decision.refusal.code]).toBeDefined();
+          // A refusal is an error code of the contract, with its one HTTP status and tRPC code.
+          expect(ROLLOUT_REFUSAL_CODES).toContain(decision.refusal.code);
+          expect(ERROR_TABLE[decision.refusal.code], decision.refusal.code).toBeDefined();
           expect(decision.refusal.message.length).toBeGreaterThan(10);
         } else {
           checkInvariants(s, c, actor, decision.effects);

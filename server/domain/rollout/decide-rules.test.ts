@@ -33,7 +33,7 @@ describe('gates (model-registry.int: gates and promotion)', () => {
     const s = snapshot({ versions: [version(1, 'development', { validations: [{ name: 'holdout', metric: 'accuracy', comparator: '>=', threshold: 0.9, observed: 0.85, passed: false }] })], aliases: [] });
     const r = refused(s, { kind: 'changeStage', version: 1, to: 'staging' }, owner);
     expect(r).toMatchObject({ code: 'GATES_UNMET', message: expect.stringMatching(/validation: validation failed: holdout \(accuracy 0.85 not >= 0.9\)/) });
-    expect(r.details.unmet).toEqual([{ gate: 'validation', met: false, reason: expect.any(String) }]);
+    expect(r.details).toEqual({ model: 'churn', version: 1, to: 'staging', unmet: [{ gate: 'validation', met: false, reason: expect.any(String) }], mlflowErrorCode: 'INVALID_STATE' });
   });
 
   it('GATES_UNMET: a production request with a benchmark over the SLA lists it', () => {
@@ -59,21 +59,21 @@ describe('four-eyes (model-registry.int: four-eyes; checkApprover)', () => {
   const s = { ...s0, requests: [request('r-1', s0.versions[2]!)] };
 
   it('FOUR_EYES: the requester, even an owner, cannot approve', () => {
-    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, requester)).toMatchObject({ code: 'FOUR_EYES', message: expect.stringMatching(/four-eyes/) });
+    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, requester)).toEqual({ code: 'FOUR_EYES', message: expect.stringMatching(/four-eyes/), details: { adminOverride: false, minReasonLength: 10 } });
   });
   it('NOT_OWNER: a non-owner cannot approve or reject', () => {
-    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, otherEngineer)).toMatchObject({ code: 'NOT_OWNER', message: expect.stringMatching(/only an owner/) });
+    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, otherEngineer)).toEqual({ code: 'NOT_OWNER', message: expect.stringMatching(/only an owner/), details: { model: 'churn', action: 'approve a promotion' } });
     expect(refused(s, { kind: 'rejectPromotion', requestId: 'r-1', comment: 'no' }, otherEngineer).code).toBe('NOT_OWNER');
   });
   it('ADMIN_REASON_REQUIRED: an admin approves only with a written reason, audited as an override', () => {
-    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, admin)).toMatchObject({ code: 'ADMIN_REASON_REQUIRED', message: expect.stringMatching(/written reason/) });
+    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, admin)).toEqual({ code: 'ADMIN_REASON_REQUIRED', message: expect.stringMatching(/written reason/), details: { field: 'overrideReason', minLength: 10 } });
     expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1', overrideReason: 'too short' }, admin).code).toBe('ADMIN_REASON_REQUIRED');
     const audit = ofType(effects(s, { kind: 'approvePromotion', requestId: 'r-1', overrideReason: ADMIN_REASON }, admin), 'audit').find((a) => a.subjectType === 'promotion_request')!;
     expect(audit).toMatchObject({ action: 'promotion.approved_by_override', reason: ADMIN_REASON });
   });
   it('an admin who requested approves their own request only with a reason (FOUR_EYES names the override)', () => {
     const own = { ...s, requests: [request('r-1', s.versions[2]!, { requestedById: U.admin })] };
-    expect(refused(own, { kind: 'approvePromotion', requestId: 'r-1' }, admin)).toMatchObject({ code: 'FOUR_EYES', details: { adminOverride: { minLength: 10 } } });
+    expect(refused(own, { kind: 'approvePromotion', requestId: 'r-1' }, admin)).toEqual({ code: 'FOUR_EYES', message: expect.stringMatching(/written reason/), details: { adminOverride: true, minReasonLength: 10 } });
     expect(effects(own, { kind: 'approvePromotion', requestId: 'r-1', overrideReason: ADMIN_REASON }, admin)[0]).toMatchObject({ type: 'requestDecided', status: 'approved', overrideReason: ADMIN_REASON });
   });
   it('another owner approves: production moves, the replaced version becomes previous, other open requests go stale', () => {
@@ -101,22 +101,29 @@ describe('stale requests (model-registry.int: a request goes stale when its evid
   const s0 = snapshot();
   it('STALE_SNAPSHOT: evidence changed since the request', () => {
     const s = { ...s0, requests: [request('r-1', s0.versions[2]!, { evidence: { lastValidationId: 'val-3', lastBenchmarkId: 'bench-old' } })] };
-    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, owner)).toMatchObject({ code: 'STALE_SNAPSHOT', details: { stale: 'evidence' } });
+    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, owner)).toEqual({ code: 'STALE_SNAPSHOT', message: expect.stringMatching(/evidence changed/), details: { changed: 'evidence' } });
   });
   it('STALE_SNAPSHOT: production changed since the request', () => {
     const s = { ...s0, requests: [request('r-1', s0.versions[2]!, { replacesVersionId: 'v-1' })] };
-    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, owner)).toMatchObject({ code: 'STALE_SNAPSHOT', message: expect.stringMatching(/production changed since the request was made \(it is now version 2\)/) });
+    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, owner)).toEqual({ code: 'STALE_SNAPSHOT', message: expect.stringMatching(/production changed since the request was made \(it is now version 2\)/), details: { changed: 'production' } });
   });
-  it('REQUEST_NOT_OPEN: a stale request says why', () => {
+  it('STALE_SNAPSHOT: a closed request says what it is now (and why it went stale), as decide-promotion.ts does', () => {
     const s = { ...s0, requests: [request('r-1', s0.versions[2]!, { status: 'stale', staleReason: 'a new benchmark was recorded' })] };
-    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, owner)).toMatchObject({ code: 'REQUEST_NOT_OPEN', message: expect.stringMatching(/stale \(a new benchmark was recorded\)/) });
+    expect(refused(s, { kind: 'approvePromotion', requestId: 'r-1' }, owner)).toEqual({
+      code: 'STALE_SNAPSHOT',
+      message: 'the request is stale (a new benchmark was recorded): request the promotion again',
+      details: { changed: 'request', status: 'stale' },
+    });
+    const withdrawn = { ...s0, requests: [request('r-1', s0.versions[2]!, { status: 'withdrawn', requestedById: U.requester })] };
+    expect(refused(withdrawn, { kind: 'rejectPromotion', requestId: 'r-1', comment: 'no' }, owner)).toEqual({ code: 'STALE_SNAPSHOT', message: 'the request is withdrawn, not open', details: { changed: 'request', status: 'withdrawn' } });
+    expect(refused(withdrawn, { kind: 'withdrawPromotion', requestId: 'r-1' }, requester)).toEqual({ code: 'STALE_SNAPSHOT', message: 'the request is withdrawn, not open', details: { changed: 'request', status: 'withdrawn' } });
   });
   it('STALE_SNAPSHOT: a command decided on an older revision of the model', () => {
     const s = { ...s0, requests: [request('r-1', s0.versions[2]!)] };
     const seen = rolloutRevision(s);
     expect(effects(s, { kind: 'rejectPromotion', requestId: 'r-1', comment: 'no', expectedRevision: seen }, owner)).toHaveLength(3);
     const moved = { ...s, requests: [request('r-1', s0.versions[2]!, { status: 'withdrawn' })] };
-    expect(refused(moved, { kind: 'rejectPromotion', requestId: 'r-1', comment: 'no', expectedRevision: seen }, owner)).toMatchObject({ code: 'STALE_SNAPSHOT', details: { stale: 'revision' } });
+    expect(refused(moved, { kind: 'rejectPromotion', requestId: 'r-1', comment: 'no', expectedRevision: seen }, owner)).toMatchObject({ code: 'STALE_SNAPSHOT', details: { changed: 'revision', expectedRevision: seen } });
   });
   it('COMMENT_REQUIRED: a rejection needs a comment', () => {
     const s = { ...s0, requests: [request('r-1', s0.versions[2]!)] };
@@ -234,7 +241,7 @@ describe('deployments (deployments.int)', () => {
     const ended = { ...s, deployments: [deployment({ status: 'promoted' })] };
     expect(refused(ended, { kind: 'rollbackDeployment', deploymentId: 'd-1' }, owner).code).toBe('DEPLOYMENT_NOT_ACTIVE');
     const moved = { ...running, aliases: [{ alias: 'production', versionId: 'v-1' }] };
-    expect(refused(moved, { kind: 'promoteDeployment', deploymentId: 'd-1' }, requester)).toMatchObject({ code: 'STALE_SNAPSHOT', details: { stale: 'baseline' } });
+    expect(refused(moved, { kind: 'promoteDeployment', deploymentId: 'd-1' }, requester)).toEqual({ code: 'STALE_SNAPSHOT', message: expect.stringMatching(/no longer the version this deployment compared against/), details: { changed: 'deployment-baseline' } });
   });
 });
 

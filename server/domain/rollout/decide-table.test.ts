@@ -242,7 +242,7 @@ describe('request commands x request status x actor', () => {
       const cells = ASKERS.flatMap((asker) => REQUEST_STATUSES.flatMap((status) => ACTOR_NAMES.map((actor) => [asker, status, actor] as const)));
       it.each(cells)('asked by %s, %s, as %s', (asker, status, actor) => {
         const auth = asker === 'engineerRequester' && rc.byEngineer && actor in rc.byEngineer ? rc.byEngineer[actor]! : rc.auth[actor];
-        const expected = auth ?? (status === 'requested' ? rc.open : 'REQUEST_NOT_OPEN');
+        const expected = auth ?? (status === 'requested' ? rc.open : 'STALE_SNAPSHOT');
         expect(outcome(requestWorld(status, asker), rc.command, actor)).toEqual(expected);
       });
     });

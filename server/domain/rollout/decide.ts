@@ -25,7 +25,7 @@ export function decide(snapshot: TRolloutSnapshot, command: TRolloutCommand, act
           refusal: {
             code: 'STALE_SNAPSHOT',
             message: `model ${snapshot.model.name} changed since this was decided on: reload and try again`,
-            details: { stale: 'revision', expectedRevision: command.expectedRevision, revision: current },
+            details: { changed: 'revision', expectedRevision: command.expectedRevision, revision: current },
           },
         };
       }

@@ -29,20 +29,30 @@ export function startDeploymentSteps(d: Draft, c: C<'startDeployment'>, promotio
   const candidate = versionByNumber(s, c.version);
   if (!candidate) refuse('NOT_FOUND', `Model Version (name=${s.model.name}, version=${c.version}) not found`, { version: c.version });
   const name = s.model.name;
-  if (candidate.stage === 'archived') refuse('INVALID_TRANSITION', `version ${candidate.version} of ${name} is archived; archived versions are never served`, { stage: candidate.stage });
+  // A deployment ends in staging -> production (promote): a candidate in any other stage could not.
+  const notDeployable = { from: candidate.stage, to: 'production', cause: 'promote' };
+  if (candidate.stage === 'archived') refuse('INVALID_TRANSITION', `version ${candidate.version} of ${name} is archived; archived versions are never served`, notDeployable);
   if (!candidate.complete) {
     const unmet = unmetGates(['complete'], gateEvidenceOf(s, candidate));
-    refuse('GATES_UNMET', `version ${candidate.version} of ${name} is incomplete (missing ${candidate.missing.join(', ')}) and cannot be deployed`, { unmet, missing: [...candidate.missing] });
+    refuse('GATES_UNMET', `version ${candidate.version} of ${name} is incomplete (missing ${candidate.missing.join(', ')}) and cannot be deployed`, {
+      model: name,
+      version: candidate.version,
+      to: 'production',
+      unmet,
+      missing: [...candidate.missing],
+    });
   }
-  if (candidate.stage === 'production') refuse('INVALID_TRANSITION', `version ${candidate.version} of ${name} is already in production`, { stage: candidate.stage });
-  if (candidate.stage !== 'staging') refuse('INVALID_TRANSITION', `version ${candidate.version} of ${name} is in ${candidate.stage}; deploy a version from staging`, { stage: candidate.stage });
+  if (candidate.stage === 'production') refuse('INVALID_TRANSITION', `version ${candidate.version} of ${name} is already in production`, notDeployable);
+  if (candidate.stage !== 'staging') refuse('INVALID_TRANSITION', `version ${candidate.version} of ${name} is in ${candidate.stage}; deploy a version from staging`, notDeployable);
   const active = activeDeployment(s);
-  if (active) refuse('DEPLOYMENT_RUNNING', `model ${name} already has a ${active.status} deployment (${active.id}); promote or roll it back first`, { deploymentId: active.id, status: active.status });
+  if (active) {
+    refuse('DEPLOYMENT_RUNNING', `model ${name} already has a ${active.status} deployment (${active.id}); promote or roll it back first`, { deploymentId: active.id, status: active.status, strategy: active.strategy });
+  }
   const unmet = unmetGates(['complete', 'validation', 'benchmark'], gateEvidenceOf(s, candidate));
-  if (unmet.length) refuse('GATES_UNMET', `version ${candidate.version} of ${name} cannot be deployed; unmet gates: ${describeUnmet(unmet)}`, { unmet });
+  if (unmet.length) refuse('GATES_UNMET', `version ${candidate.version} of ${name} cannot be deployed; unmet gates: ${describeUnmet(unmet)}`, { model: name, version: candidate.version, to: 'production', unmet });
   const stable = d.aliasTarget('production');
   if (!stable && c.strategy !== 'blue_green') {
-    refuse('NO_PRODUCTION', `model ${name} has no production version to compare a ${c.strategy.replace('_', ' ')} against; use blue_green for a first deployment`);
+    refuse('NO_PRODUCTION', `model ${name} has no production version to compare a ${c.strategy.replace('_', ' ')} against; use blue_green for a first deployment`, {});
   }
   const deploymentId = s.newIds.deployment;
   const comment = c.comment ?? '';
@@ -132,7 +142,7 @@ export function deploymentApproval(d: Draft, dep: TDeploymentFacts, actor: TRoll
   if (actor.kind === 'system') return approved ? { approvedBy: `${approved.decidedByLabel} (promotion request ${approved.id})`, override: approved.overrideReason } : null;
   // A person promoting: never the one who asked for this rollout (the approver agreed to a canary,
   // not to its requester cutting it short), nor the one who started a deployment nobody approved.
-  const override = requireApprover(d.s, actor, approved ? approved.requestedById : dep.createdById, reason, selfPromotionMessage(dep));
+  const override = requireApprover(d.s, actor, 'promote a deployment', approved ? approved.requestedById : dep.createdById, reason, selfPromotionMessage(dep));
   if (approved) return { approvedBy: `${approved.decidedByLabel} (promotion request ${approved.id}); promoted early by ${actor.label}`, override: override ?? approved.overrideReason };
   return { approvedBy: actor.label, override };
 }
@@ -148,10 +158,7 @@ export function promoteDeploymentSteps(d: Draft, dep: TDeploymentFacts, opts: { 
   if (!candidate) refuse('NOT_FOUND', `the candidate of deployment ${dep.id} no longer exists`, { deploymentId: dep.id });
   const production = d.aliasTarget('production');
   if ((production?.id ?? null) !== dep.stableVersionId) {
-    refuse('STALE_SNAPSHOT', `production of ${s.model.name} is no longer the version this deployment compared against: roll the deployment back and start a new one`, {
-      stale: 'baseline',
-      deploymentId: dep.id,
-    });
+    refuse('STALE_SNAPSHOT', `production of ${s.model.name} is no longer the version this deployment compared against: roll the deployment back and start a new one`, { changed: 'deployment-baseline' });
   }
   const { replaced } = promoteToProduction(d, candidate, opts.approval, dep.id);
   clearCanaryAlias(d, dep, 'deployment promoted');
@@ -239,7 +246,7 @@ export function promoteDeployment(d: Draft, c: C<'promoteDeployment'>): void {
   const dep = ownerAction(d, c.deploymentId, 'promote', (found) => refuseSelfApproval(d.actor, askerOf(found), selfPromotionMessage(found)));
   const reason = c.reason ?? '';
   const approval = deploymentApproval(d, dep, d.actor, reason);
-  if (!approval) refuse('PERSON_REQUIRED', 'promoting a deployment needs a person acting');
+  if (!approval) refuse('PERSON_REQUIRED', 'promoting a deployment needs a person acting', {});
   promoteDeploymentSteps(d, dep, { reason: reason || 'promoted by an owner', approval });
 }
 

@@ -13,7 +13,7 @@ export type { TRolloutActor } from './actor';
 export type { TRolloutCommand, TRolloutCommandKind } from './commands';
 export { COMMAND_KINDS } from './commands';
 export type * from './effects';
-export { REFUSAL_FAMILY, isRefusal, type TEvaluationOutcome, type TRefusalFamily, type TRolloutDecision, type TRolloutRefusal, type TRolloutRefusalCode } from './refusal';
+export { isRefusal, ROLLOUT_REFUSAL_CODES, type TEvaluationOutcome, type TRolloutDecision, type TRolloutRefusal, type TRolloutRefusalCode, type TRolloutRefusalDetails } from './refusal';
 export * from './snapshot';
 
 // The rule tables and policies the decisions are made of, from one import for the services that

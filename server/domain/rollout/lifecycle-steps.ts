@@ -95,12 +95,12 @@ export function changeStage(
   if (to === 'production' || from === 'production') refuseWhileDeploying(s, ': promote or roll it back before changing production', opts.deploymentId);
   const check = checkTransition(from, to, cause);
   if (!check.ok) {
-    refuse('INVALID_TRANSITION', `version ${v.version} of ${s.model.name} cannot move ${from} -> ${to}: ${check.reason}`, { stage: from, to, cause, mlflowErrorCode: 'INVALID_STATE' });
+    refuse('INVALID_TRANSITION', `version ${v.version} of ${s.model.name} cannot move ${from} -> ${to}: ${check.reason}`, { from, to, cause, mlflowErrorCode: 'INVALID_STATE' });
   }
   if (check.gates.length) {
     const unmet = unmetGates(check.gates, gateEvidenceOf(s, v, opts.approval ?? null));
     if (unmet.length) {
-      refuse('GATES_UNMET', `version ${v.version} of ${s.model.name} cannot move to ${to}; unmet gates: ${describeUnmet(unmet)}`, { unmet, to, mlflowErrorCode: 'INVALID_STATE' });
+      refuse('GATES_UNMET', `version ${v.version} of ${s.model.name} cannot move to ${to}; unmet gates: ${describeUnmet(unmet)}`, { model: s.model.name, version: v.version, to, unmet, mlflowErrorCode: 'INVALID_STATE' });
     }
   }
   const approval = opts.approval ?? null;

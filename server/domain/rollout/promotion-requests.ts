@@ -23,8 +23,9 @@ function findRequest(d: Draft, requestId: string): TRequestFacts {
   return request;
 }
 
+/** A closed request: what the decider (or the requester) saw has changed since, as the request's status says. */
 function requireOpen(r: TRequestFacts, tail = ', not open'): void {
-  if (r.status !== 'requested') refuse('REQUEST_NOT_OPEN', `the request is ${r.status}${tail}`, { status: r.status, requestId: r.id });
+  if (r.status !== 'requested') refuse('STALE_SNAPSHOT', `the request is ${r.status}${tail}`, { changed: 'request', status: r.status });
 }
 
 export function requestPromotion(d: Draft, c: C<'requestPromotion'>): void {
@@ -33,19 +34,19 @@ export function requestPromotion(d: Draft, c: C<'requestPromotion'>): void {
   const v = versionByNumber(s, c.version);
   if (!v) refuse('NOT_FOUND', `Model Version (name=${s.model.name}, version=${c.version}) not found`, { version: c.version });
   if (v.stage !== 'staging') {
-    refuse('INVALID_TRANSITION', `version ${v.version} of ${s.model.name} is in ${v.stage}: only a staging version can be requested for production`, { stage: v.stage, to: 'production', mlflowErrorCode: 'INVALID_STATE' });
+    refuse('INVALID_TRANSITION', `version ${v.version} of ${s.model.name} is in ${v.stage}: only a staging version can be requested for production`, { from: v.stage, to: 'production', cause: 'promote', mlflowErrorCode: 'INVALID_STATE' });
   }
   refuseWhileDeploying(s, ' deciding production: request again once it has ended');
   const open = s.requests.find((r) => r.versionId === v.id && r.status === 'requested');
   if (open) refuse('REQUEST_ALREADY_OPEN', `version ${v.version} of ${s.model.name} already has an open promotion request (${open.id})`, { requestId: open.id });
   const unmet = unmetGates(EVIDENCE_GATES, gateEvidenceOf(s, v));
   if (unmet.length) {
-    refuse('GATES_UNMET', `version ${v.version} of ${s.model.name} cannot be requested for production; unmet gates: ${describeUnmet(unmet)}`, { unmet, to: 'production', mlflowErrorCode: 'INVALID_STATE' });
+    refuse('GATES_UNMET', `version ${v.version} of ${s.model.name} cannot be requested for production; unmet gates: ${describeUnmet(unmet)}`, { model: s.model.name, version: v.version, to: 'production', unmet, mlflowErrorCode: 'INVALID_STATE' });
   }
   const production = d.aliasTarget('production');
   const canary = c.canary ?? null;
   if (canary && !production) {
-    refuse('NO_PRODUCTION', `model ${s.model.name} has no production version for a canary to compare against: request a direct promotion for its first version`);
+    refuse('NO_PRODUCTION', `model ${s.model.name} has no production version for a canary to compare against: request a direct promotion for its first version`, {});
   }
   const requestId = s.newIds.request;
   const comment = c.comment ?? '';
@@ -81,19 +82,16 @@ export function approvePromotion(d: Draft, c: C<'approvePromotion'>): void {
   refuseSelfApproval(actor, request.requestedById, 'the requester cannot approve their own promotion (four-eyes): another owner of the model approves it');
   // Admins pass this check on any model; four-eyes below still asks them for a reason.
   requireOwner(s, actor, 'approve a promotion');
-  const override = requireApprover(s, actor, request.requestedById, c.overrideReason);
+  const override = requireApprover(s, actor, 'approve a promotion', request.requestedById, c.overrideReason);
   requireOpen(request, request.staleReason ? ` (${request.staleReason}): request the promotion again` : ': request the promotion again');
   const v = versionById(s, request.versionId);
   if (!v) refuse('NOT_FOUND', `the version of promotion request ${request.id} no longer exists`, { requestId: request.id });
   const production = d.aliasTarget('production');
   if ((production?.id ?? null) !== request.replacesVersionId) {
-    refuse('STALE_SNAPSHOT', `production changed since the request was made (it is now ${production ? `version ${production.version}` : 'empty'}): request the promotion again`, {
-      stale: 'production',
-      productionVersion: production?.version ?? null,
-    });
+    refuse('STALE_SNAPSHOT', `production changed since the request was made (it is now ${production ? `version ${production.version}` : 'empty'}): request the promotion again`, { changed: 'production' });
   }
   if (v.evidenceMarker.lastValidationId !== request.evidence?.lastValidationId || v.evidenceMarker.lastBenchmarkId !== request.evidence?.lastBenchmarkId) {
-    refuse('STALE_SNAPSHOT', 'the evidence changed since the request was made: request the promotion again', { stale: 'evidence' });
+    refuse('STALE_SNAPSHOT', 'the evidence changed since the request was made: request the promotion again', { changed: 'evidence' });
   }
 
   const approval = { approvedBy: actor.label, override };
