@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/client';
 import type { RegisteredModel } from '../../db/generated/client';
-import { DomainError, ERROR_TABLE, type TErrorCode } from '../../domain/errors';
-import { decide, isRefusal, REFUSAL_FAMILY, type TEvaluationOutcome, type TRolloutCommand, type TRolloutEffect, type TRolloutRefusal } from '../../domain/rollout';
+import { DomainError } from '../../domain/errors';
+import { decide, isRefusal, type TEvaluationOutcome, type TRolloutCommand, type TRolloutEffect, type TRolloutRefusal } from '../../domain/rollout';
 import type { ServiceContext } from '../service-context';
 import { loadRolloutSnapshot } from './load-rollout-snapshot';
 import { rolloutActor } from './rollout-actor';
@@ -52,9 +52,7 @@ export async function applyRolloutCommandIn(tx: Tx, ctx: ServiceContext, model: 
 
 /** A refusal as the one error type the transports map (ERROR_TABLE): its code names the rule. */
 export function refusalError(r: TRolloutRefusal): DomainError {
-  // TEMP until the contract lists every rollout code
-  const code = (r.code in ERROR_TABLE ? r.code : REFUSAL_FAMILY[r.code]) as TErrorCode;
-  return new DomainError(code, r.message, { ...r.details, rule: r.code });
+  return new DomainError(r.code, r.message, r.details as Record<string, unknown>);
 }
 
 function namedRows(c: TRolloutCommand): { requestId?: string; deploymentId?: string } {

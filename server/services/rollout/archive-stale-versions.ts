@@ -30,7 +30,7 @@ export async function archiveStaleVersions(ctx: ServiceContext, opts: { days?: n
       await applyRolloutCommand(ctx, { modelName: c.model.name }, { kind: 'autoArchiveVersion', version: c.version, days });
       archived.push({ model: c.model.name, version: c.version });
     } catch (err) {
-      if (isDomainError(err) && (err.details?.rule === 'NOT_ARCHIVABLE' || err.code === 'NOT_FOUND')) continue;
+      if (isDomainError(err) && (err.code === 'NOT_ARCHIVABLE' || err.code === 'NOT_FOUND')) continue;
       throw err;
     }
   }

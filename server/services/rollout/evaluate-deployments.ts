@@ -31,7 +31,7 @@ export async function evaluateDeployments(opts: { db: Db; now?: Date; log?: (lin
       const message = isDomainError(err) ? err.message : 'evaluation failed; see the server log';
       if (!isDomainError(err)) console.error(`[deployments] evaluating ${d.id} failed`, err);
       opts.log?.(`[deployments] ${d.id}: ${message}`);
-      results.push({ deploymentId: d.id, model: d.modelId, action: isDomainError(err) && err.details?.rule === 'DEPLOYMENT_NOT_ACTIVE' ? 'wait' : 'error', message });
+      results.push({ deploymentId: d.id, model: d.modelId, action: isDomainError(err) && err.code === 'DEPLOYMENT_NOT_ACTIVE' ? 'wait' : 'error', message });
     }
   }
   return results;
