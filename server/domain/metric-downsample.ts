@@ -144,3 +144,6 @@ export function downsampleMetricSeries(points: readonly TMetricPoint[], maxPoint
   for (let i = 0; i < kept.length; i++) result[i] = points[kept[i] as number] as TMetricPoint;
   return result;
 }
+
+/** Step widths (2^shift) of the chart rollups the metric writer keeps; the series reader picks the finest within its budget. */
+export const ROLLUP_SHIFTS = [4, 8, 12, 16];

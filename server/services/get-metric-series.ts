@@ -5,7 +5,7 @@ import { Prisma } from '../db/generated/client';
 import { parseInput } from '../domain/errors';
 import { downsampleMetricSeries, type TMetricPoint } from '../domain/metric-downsample';
 import { loadRun } from './load-tracking-entity';
-import { ROLLUP_SHIFTS } from './log-run-data';
+import { ROLLUP_SHIFTS } from '../domain/metric-downsample';
 
 /** Most rows one chart request reads; below it the raw points are read, above it the rollups. */
 const READ_BUDGET = 16_000;

@@ -8,9 +8,7 @@ import { CONFIG_PARAM_KEY, runConfigRecord, runPatchFromTags, type TRunConfigRec
 import { linkConfigDatasets } from './link-run-datasets';
 import { loadActiveRun } from './load-tracking-entity';
 import type { ServiceContext } from './service-context';
-
-/** Step widths (2^shift) of the chart rollups; see get-metric-series.ts for how one is chosen. */
-export const ROLLUP_SHIFTS = [4, 8, 12, 16];
+import { ROLLUP_SHIFTS } from '../domain/metric-downsample';
 
 export type TLogRunDataInput = { runId: string | undefined; metrics?: unknown[]; params?: unknown[]; tags?: unknown[] };
 

@@ -6,7 +6,7 @@ import { DomainError, parseInput } from '../domain/errors';
 import { SLA_P99_LIMIT_MS } from '../domain/model-lifecycle';
 import { canaryVerdict } from '../domain/rollout';
 import { trafficSeries, trafficWindow } from './read-version-traffic';
-import { liveFiguresOf } from './rollout/load-rollout-snapshot';
+import { loadLiveFigures } from './rollout/load-live-figures';
 
 /* Deployment views for the UI and clients: the list, and one deployment with its live figures and history. */
 
@@ -73,7 +73,7 @@ export async function getDeployment(db: Db, deploymentId: string, opts: { now?: 
 
 /** What the evaluator would decide on the canary's figures now (the same verdict it acts on). */
 async function liveCanaryVerdict(db: Db, d: Deployment, model: Pick<RegisteredModel, 'name' | 'slaClass'>, now: Date): Promise<TCanaryDecision | null> {
-  const live = await liveFiguresOf(db, d, model, now);
+  const live = await loadLiveFigures(db, d, model, now);
   return live?.kind === 'canary' ? canaryVerdict(d, live, model.slaClass, now) : null;
 }
 

@@ -3,7 +3,7 @@ import type { RegisteredModel } from '../../db/generated/client';
 import { DomainError } from '../../domain/errors';
 import { decide, isRefusal, type TEvaluationOutcome, type TRolloutCommand, type TRolloutEffect, type TRolloutRefusal } from '../../domain/rollout';
 import type { ServiceContext } from '../service-context';
-import { loadRolloutSnapshot } from './load-rollout-snapshot';
+import { loadRolloutSnapshot, type TLiveFiguresLoader } from './load-rollout-snapshot';
 import { rolloutActor } from './rollout-actor';
 import { writeRolloutEffects } from './write-rollout-effects';
 
@@ -25,7 +25,7 @@ export type TAppliedCommand = {
   created: { requestId: string | null; deploymentId: string | null };
 };
 
-export function applyRolloutCommand(ctx: ServiceContext, target: TRolloutTarget, command: TRolloutCommand, opts: { live?: boolean } = {}): Promise<TAppliedCommand> {
+export function applyRolloutCommand(ctx: ServiceContext, target: TRolloutTarget, command: TRolloutCommand, opts: { live?: TLiveFiguresLoader } = {}): Promise<TAppliedCommand> {
   return ctx.db.$transaction(async (tx) => applyRolloutCommandIn(tx, ctx, await lockTarget(tx, target), command, opts));
 }
 
@@ -33,9 +33,9 @@ export function applyRolloutCommand(ctx: ServiceContext, target: TRolloutTarget,
  * The same inside a caller's transaction that already holds the model's lock (a registry change
  * with rollout consequences: deleting a version drops its aliases).
  */
-export async function applyRolloutCommandIn(tx: Tx, ctx: ServiceContext, model: RegisteredModel, command: TRolloutCommand, opts: { live?: boolean } = {}): Promise<TAppliedCommand> {
+export async function applyRolloutCommandIn(tx: Tx, ctx: ServiceContext, model: RegisteredModel, command: TRolloutCommand, opts: { live?: TLiveFiguresLoader } = {}): Promise<TAppliedCommand> {
   const now = ctx.now?.() ?? new Date();
-  const snapshot = await loadRolloutSnapshot(tx, model, now, { ...namedRows(command), live: opts.live ?? command.kind === 'evaluateDeployment' });
+  const snapshot = await loadRolloutSnapshot(tx, model, now, { ...namedRows(command), live: opts.live });
   const decision = decide(snapshot, command, rolloutActor(ctx.actor));
   if (isRefusal(decision)) throw refusalError(decision.refusal);
   await writeRolloutEffects(tx, ctx, model, decision.effects);

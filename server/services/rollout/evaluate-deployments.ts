@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import { isDomainError } from '../../domain/errors';
 import { newRequestId, type ServiceContext } from '../service-context';
 import { applyRolloutCommand } from './apply-rollout-command';
+import { loadLiveFigures } from './load-live-figures';
 
 /*
  * The deployment evaluator, a job every 30 s (server/jobs) and `npm run jobs:evaluate`: each
@@ -24,7 +25,7 @@ export async function evaluateDeployments(opts: { db: Db; now?: Date; log?: (lin
   for (const d of active) {
     const ctx: ServiceContext = { db: opts.db, actor: DEPLOYMENT_EVALUATOR, requestId: newRequestId(), now: () => now };
     try {
-      const applied = await applyRolloutCommand(ctx, { deploymentId: d.id }, { kind: 'evaluateDeployment', deploymentId: d.id });
+      const applied = await applyRolloutCommand(ctx, { deploymentId: d.id }, { kind: 'evaluateDeployment', deploymentId: d.id }, { live: loadLiveFigures });
       const outcome = applied.outcome ?? { action: 'continue' as const, message: 'no verdict' };
       results.push({ deploymentId: d.id, model: applied.model.name, ...outcome });
     } catch (err) {

@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ZCanaryOptions, type TCanaryOptions } from '../../contracts/canary-options';
 import type { DbOrTx } from '../../db/client';
 import type { Deployment, RegisteredModel } from '../../db/generated/client';
-import { STABLE_BASELINE_MS } from '../../domain/canary-policy';
 import type { TDeploymentFacts, TEvidenceMarker, TLiveFigures, TRequestFacts, TRolloutSnapshot, TVersionFacts } from '../../domain/rollout';
-import { trafficWindow } from '../read-version-traffic';
-import { listLiveWorkers, type TServingEntry } from '../record-worker-report';
 
 /*
  * Reads everything the rollout rules need about one model into a TRolloutSnapshot, in a fixed
@@ -13,13 +10,15 @@ import { listLiveWorkers, type TServingEntry } from '../record-worker-report';
  * model's row lock by the command service, and without it by screens asking what is allowed.
  */
 
+export type TLiveFiguresLoader = (db: DbOrTx, d: Deployment, model: RegisteredModel, now: Date) => Promise<TLiveFigures | null>;
+
 export type TSnapshotNeeds = {
   /** A request the command names, loaded whatever its status (open ones always are). */
   requestId?: string;
   /** A deployment the command names, loaded whatever its status (the active one always is). */
   deploymentId?: string;
-  /** Read the active deployment's live figures (traffic windows, worker readiness): the evaluator needs them. */
-  live?: boolean;
+  /** Reads the active deployment's live figures (traffic windows, worker readiness): the evaluator passes loadLiveFigures. */
+  live?: TLiveFiguresLoader;
 };
 
 type TValidationRow = { id: bigint; version_id: string; name: string; metric: string; comparator: string; threshold: number; observed: number; passed: boolean };
@@ -90,7 +89,7 @@ export async function loadRolloutSnapshot(db: DbOrTx, model: RegisteredModel, no
         autoPromote: row.autoPromote,
         createdById: row.createdById,
         promotionRequest,
-        live: needs.live && active ? await liveFiguresOf(db, row, model, now) : null,
+        live: needs.live && active ? await needs.live(db, row, model, now) : null,
       };
     }),
   );
@@ -134,38 +133,6 @@ function canaryOf(json: unknown): TCanaryOptions | null {
   if (json === null || json === undefined) return null;
   const parsed = ZCanaryOptions.safeParse(json);
   return parsed.success ? parsed.data : null;
-}
-
-/**
- * What live traffic says about an active deployment now. Canary: the candidate since its current
- * step started against the stable version's trailing baseline. Blue-green: how many live workers
- * serving the model have the candidate ready, and the first that failed its check.
- */
-export async function liveFiguresOf(db: DbOrTx, d: Deployment, model: Pick<RegisteredModel, 'name'>, now: Date): Promise<TLiveFigures | null> {
-  if (d.strategy === 'canary') {
-    const [candidate, stable] = await Promise.all([
-      trafficWindow(db, d.candidateVersionId, d.stepStartedAt, now),
-      d.stableVersionId ? trafficWindow(db, d.stableVersionId, new Date(now.getTime() - STABLE_BASELINE_MS), now) : null,
-    ]);
-    return {
-      kind: 'canary',
-      candidate: { requests: candidate.requests, errors: candidate.errors, p99Ms: candidate.p99Ms },
-      stable: { requests: stable?.requests ?? 0, errors: stable?.errors ?? 0 },
-    };
-  }
-  if (d.strategy === 'blue_green') {
-    const candidate = await db.modelVersion.findUniqueOrThrow({ where: { id: d.candidateVersionId }, select: { version: true } });
-    const workers = await listLiveWorkers(db, { now, modelName: model.name });
-    const states = workers.map((w) => ({ worker: w.id, entry: w.serving.find((s: TServingEntry) => s.version === candidate.version) ?? null }));
-    const failed = states.find((s) => s.entry?.state === 'failed');
-    return {
-      kind: 'blue_green',
-      liveWorkers: workers.length,
-      candidateReady: states.filter((s) => s.entry?.state === 'ready').length,
-      failed: failed ? { worker: failed.worker, failure: failed.entry?.failure ?? null } : null,
-    };
-  }
-  return null;
 }
 
 function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
