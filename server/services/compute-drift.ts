@@ -16,7 +16,7 @@ import {
   referenceSample,
   scaleCounts,
 } from '../domain/drift-window';
-import { raiseAlert } from './raise-alert';
+import { raiseAlert } from '../records/raise-alert';
 
 /*
  * Drift per window, incrementally: every minute, each version with training reference statistics

@@ -3,7 +3,7 @@ import { canGrantToken } from '../auth/permissions';
 import { ZCreateApiTokenInput, type TCreateApiTokenInput } from '../contracts/api-tokens';
 import { DomainError, parseInput } from '../domain/errors';
 import type { ServiceContext } from './service-context';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 
 /** Creates a token for the acting person. The secret is returned once and never stored. */
 export async function createApiToken(ctx: ServiceContext, raw: TCreateApiTokenInput) {

@@ -1,7 +1,7 @@
 import { type z } from 'zod';
 import { ZCreateExperiment } from '../contracts/mlflow';
 import { DomainError, parseInput } from '../domain/errors';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 export async function createExperiment(ctx: ServiceContext, raw: z.input<typeof ZCreateExperiment>): Promise<{ experimentId: string }> {

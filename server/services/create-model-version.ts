@@ -20,11 +20,11 @@ import { uuidToRunId } from '../domain/run-id';
 import { featureNamesProblem } from '../domain/signature-names';
 import { blobPath, writeBlob } from './artifact-blob-store';
 import { loadRun } from './load-tracking-entity';
-import { enqueueWebhookEvent } from './webhooks/enqueue-webhook-event';
+import { enqueueWebhookEvent } from '../records/enqueue-webhook-event';
 import { loadModel, lockModel } from './registry/model-lookup';
 import { nowOf } from './service-context';
 import { dedupeTags } from './create-registered-model';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 const JSON_PIECE_LIMIT = 16 << 20;

@@ -2,7 +2,7 @@ import { principalUserId } from '../auth/principal';
 import { ZCreateModelInput, type TCreateModelInput } from '../contracts/model-registry';
 import { DomainError, parseInput } from '../domain/errors';
 import { nowOf } from './service-context';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 /** Registers a model; its creator (and any further owners named by email) may approve its promotions. */

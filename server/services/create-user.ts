@@ -3,7 +3,7 @@ import { hashPassword } from '../auth/password';
 import { assertAcceptablePassword } from '../auth/password-policy';
 import { DomainError, parseInput } from '../domain/errors';
 import type { ServiceContext } from './service-context';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 
 export async function createUser(ctx: ServiceContext, raw: TCreateUserInput) {
   const input = parseInput(ZCreateUserInput, raw);

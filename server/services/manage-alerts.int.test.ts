@@ -4,7 +4,7 @@ import { createCaller } from '../api/root';
 import type { TPrincipal } from '../auth/principal';
 import { makeUser, testDb } from '../testing/fixtures';
 import { makeMonitoredModel } from '../testing/monitoring-fixtures';
-import { raiseAlert } from './raise-alert';
+import { raiseAlert } from '../records/raise-alert';
 
 const callerAs = (principal: TPrincipal) => createCaller({ db: testDb().db, principal, authError: null, requestId: 'test' });
 type Person = Awaited<ReturnType<typeof makeUser>>;

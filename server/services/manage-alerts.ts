@@ -3,7 +3,7 @@ import { ZAlertActionInput, ZListAlertsInput, type TAlertActionInput, type TList
 import type { DbOrTx } from '../db/client';
 import type { Alert, Prisma } from '../db/generated/client';
 import { DomainError, parseInput } from '../domain/errors';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 /*

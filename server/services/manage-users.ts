@@ -10,7 +10,7 @@ import type { Tx } from '../db/client';
 import { DomainError, parseInput, refusal as refusalError } from '../domain/errors';
 import { decideUserChange, type TUserState } from '../domain/user-administration';
 import type { ServiceContext } from './service-context';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 
 export interface TUserView {
   id: string;

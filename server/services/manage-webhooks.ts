@@ -14,7 +14,7 @@ import { isAdminPrincipal as isAdmin } from './rollout/rollout-actor';
 import { isOwner, requireModelAdministration, throwRefusal } from './registry/model-ownership';
 import { loadModel } from './registry/model-lookup';
 import { nowOf } from './service-context';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 import { checkWebhookDestination, type TResolveHost } from './webhook-destination-guard';
 

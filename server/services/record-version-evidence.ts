@@ -5,7 +5,7 @@ import { compareToThreshold, SLA_P99_LIMIT_MS } from '../domain/model-lifecycle'
 import { loadVersion, lockModel } from './registry/model-lookup';
 import { staleOpenRequests } from './registry/version-evidence';
 import { nowOf } from './service-context';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 /*

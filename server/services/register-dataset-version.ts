@@ -6,7 +6,7 @@ import { ZRegisterDatasetVersionInput, type TRegisterDatasetVersionInput } from 
 import type { Tx } from '../db/client';
 import type { DatasetVersion, Prisma } from '../db/generated/client';
 import { DomainError, parseInput } from '../domain/errors';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 export type TDatasetVersionSpec = {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GET as metricsGet } from '@/app/api/metrics/route';
 import { makeToken, testDb } from '../testing/fixtures';
 import { makeDeployment, makeMonitoredModel } from '../testing/monitoring-fixtures';
-import { raiseAlert } from './raise-alert';
+import { raiseAlert } from '../records/raise-alert';
 
 const get = (headers: Record<string, string> = {}) => metricsGet(new Request('http://localhost:3000/api/metrics', { headers }));
 

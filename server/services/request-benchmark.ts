@@ -3,7 +3,7 @@ import { ZRequestBenchmarkInput, type TRequestBenchmarkInput } from '../contract
 import { DomainError, parseInput } from '../domain/errors';
 import { loadVersion, lockModel } from './registry/model-lookup';
 import { nowOf } from './service-context';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import { BENCHMARK_REQUEST_TAG } from './resolve-desired-state';
 import type { ServiceContext } from './service-context';
 

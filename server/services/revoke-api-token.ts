@@ -2,7 +2,7 @@ import { hasScope } from '../auth/permissions';
 import { principalUserId } from '../auth/principal';
 import { DomainError } from '../domain/errors';
 import type { ServiceContext } from './service-context';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 
 /** Revokes a token: its owner or an admin (user:manage) may. Revoking twice is a no-op. */
 export async function revokeApiToken(ctx: ServiceContext, tokenId: string) {

@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors';
 import { loadExperiment } from './load-tracking-entity';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 export async function renameExperiment(ctx: ServiceContext, input: { experimentId: string; newName?: string }): Promise<void> {

@@ -6,7 +6,7 @@ import { loadVersion, lockModel } from './registry/model-lookup';
 import { requireOwner } from './registry/model-ownership';
 import { applyRolloutCommandIn } from './rollout/apply-rollout-command';
 import { nowOf } from './service-context';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 /*

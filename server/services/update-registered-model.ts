@@ -6,7 +6,7 @@ import { isAdminPrincipal as isAdmin } from './rollout/rollout-actor';
 import { lockModel } from './registry/model-lookup';
 import { nowOf } from './service-context';
 import { refuseRenameWhileServed, requireModelAdministration, requireOwner } from './registry/model-ownership';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 /*

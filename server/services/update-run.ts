@@ -2,7 +2,7 @@ import type { TRunView } from '../contracts/tracking';
 import { DomainError } from '../domain/errors';
 import { loadActiveRun, loadRun } from './load-tracking-entity';
 import { readRunViews } from './read-run-views';
-import { recordAuditEvent } from './record-audit-event';
+import { recordAuditEvent } from '../records/record-audit-event';
 import type { ServiceContext } from './service-context';
 
 const TERMINAL = new Set(['FINISHED', 'FAILED', 'KILLED']);

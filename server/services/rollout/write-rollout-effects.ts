@@ -2,9 +2,9 @@ import { principalLabel, principalUserId } from '../../auth/principal';
 import type { Tx } from '../../db/client';
 import { Prisma, type RegisteredModel } from '../../db/generated/client';
 import type { TRolloutEffect } from '../../domain/rollout';
-import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event';
-import { raiseAlert } from '../raise-alert';
-import { recordAuditEvent } from '../record-audit-event';
+import { enqueueWebhookEvent } from '../../records/enqueue-webhook-event';
+import { raiseAlert } from '../../records/raise-alert';
+import { recordAuditEvent } from '../../records/record-audit-event';
 import type { ServiceContext } from '../service-context';
 
 /*

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { TWebhookEvent, TWebhookPayload } from '../../contracts/model-registry';
-import type { Tx } from '../../db/client';
-import type { Prisma } from '../../db/generated/client';
+import type { TWebhookEvent, TWebhookPayload } from '../contracts/model-registry';
+import type { Tx } from '../db/client';
+import type { Prisma } from '../db/generated/client';
 
 export async function enqueueWebhookEvent(tx: Tx, now: Date, model: { id: string; name: string }, event: TWebhookEvent, data: Record<string, unknown>): Promise<void> {
   const hooks = await tx.webhook.findMany({ where: { active: true, events: { has: event }, OR: [{ modelId: model.id }, { modelId: null }] }, select: { id: true } });

@@ -1,7 +1,7 @@
 import type { TAlertKind } from '../contracts/alerts';
 import type { Tx } from '../db/client';
 import type { Prisma } from '../db/generated/client';
-import { enqueueWebhookEvent } from './webhooks/enqueue-webhook-event';
+import { enqueueWebhookEvent } from './enqueue-webhook-event';
 
 export interface TRaiseAlertInput {
   kind: TAlertKind;
